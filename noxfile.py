@@ -1,0 +1,45 @@
+"""Ridge Lab sessions: ``nox -s grade`` for students, ``nox -s verify`` for the kit.
+
+Every session installs the dependency group of the same purpose from
+``pyproject.toml`` (the one home of requirements). Virtual environments are
+reused and a stamp file skips ``pip`` when the requirements have not changed,
+so a warm ``nox -s grade`` costs little more than the grading itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+nox.options.sessions = ["grade"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+
+def install_groups(session: nox.Session, *groups: str) -> None:
+    """Install the named dependency groups, skipping pip when already done."""
+    requirements = sorted(nox.project.dependency_groups(PYPROJECT, *groups))
+    stamp = Path(session.virtualenv.location) / ".ridge-lab-requirements"
+    wanted = "\n".join(requirements)
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
+    session.install(*requirements)
+    stamp.write_text(wanted)
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade exercises/ (or the folder given after --); see README.md."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.grade", *session.posargs, external=False)
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """The kit's own test suite: proves the checks sound (see tests/)."""
+    install_groups(session, "verify")
+    session.run("python", "-m", "pytest", *session.posargs)
