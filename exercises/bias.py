@@ -1,0 +1,77 @@
+"""Never penalize the bias (lesson: docs/lessons/bias.md).
+
+Replace every ``raise NotImplementedError`` with your implementation, then run
+``nox -s grade -- --only bias``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def augmented_gradient(Xa, y, theta, lam):
+    """Return the gradient of ``J`` in the augmented form, skipping the bias.
+
+    With ``Xa = [1 | X]`` and ``θ = [b, w₁, …, w_d]``::
+
+        ∇θ J = (2/N) Xaᵀ(Xa θ − y) + (2λ/N) [0, w₁, …, w_d]
+
+    ``θ[0]`` is the bias: it gets the data gradient but no penalty.
+    That the first column of ``Xa`` holds ones is not checked.
+
+    Parameters
+    ----------
+    Xa : array_like, shape (N, d + 1)
+        The augmented design matrix.
+    y : array_like, shape (N,)
+        The targets.
+    theta : array_like, shape (d + 1,)
+        The bias followed by the weights.
+    lam : float
+        The regularization strength λ ≥ 0.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d + 1,), float64
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or not
+        finite, the shapes do not match or ``lam`` is negative. The message
+        names the argument.
+    """
+    raise NotImplementedError("augmented_gradient is not written yet")
+
+
+def gradient_step(X, y, w, b, lam, lr):
+    """Return ``(w_new, b_new)`` after one step of gradient descent on ``J``.
+
+    ``w_new = (1 − 2·lr·λ/N) w − lr·(2/N) Xᵀ(ŷ − y)`` and
+    ``b_new = b − lr·(2/N) Σ(ŷ − y)``, with ``ŷ = X w + b``: the weights are
+    decayed, the bias is not.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+    y : array_like, shape (N,)
+    w : array_like, shape (d,)
+    b : float
+    lam : float
+        λ ≥ 0.
+    lr : float
+        The learning rate, > 0.
+
+    Returns
+    -------
+    w_new : numpy.ndarray, shape (d,), float64
+    b_new : float
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or not
+        finite, the shapes do not match, ``b`` is not finite, ``lam`` is
+        negative or ``lr`` is not positive. The message names the argument.
+    """
+    raise NotImplementedError("gradient_step is not written yet")

@@ -1,0 +1,70 @@
+"""The gradient of the ridge loss (lesson: docs/lessons/gradient.md).
+
+Replace every ``raise NotImplementedError`` with your implementation, then run
+``nox -s grade -- --only gradient``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def penalty_gradient(w, lam, n_samples):
+    """Return the gradient of the penalty, ``∇w (λ/N) Σ wⱼ² = (2λ/N) w``.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        The weights.
+    lam : float
+        The regularization strength λ ≥ 0.
+    n_samples : int
+        N ≥ 1, the number of training samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d,), float64
+        ``2 * lam / n_samples * w``, a new array.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not 1-D, empty or not finite, ``lam`` is negative or not
+        finite, or ``n_samples`` is not an integer ≥ 1. The message names the
+        argument.
+    """
+    raise NotImplementedError("penalty_gradient is not written yet")
+
+
+def ridge_gradients(X, y, w, b, lam):
+    """Return both gradients of the ridge loss ``J(w, b)``.
+
+    ``∇w J = (2/N) Xᵀ(ŷ − y) + (2λ/N) w`` and ``∂J/∂b = (2/N) Σᵢ (ŷᵢ − yᵢ)``,
+    with ``ŷ = X w + b``. λ does not appear in ``∂J/∂b``.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        The design matrix.
+    y : array_like, shape (N,)
+        The targets.
+    w : array_like, shape (d,)
+        The weights.
+    b : float
+        The bias.
+    lam : float
+        The regularization strength λ ≥ 0.
+
+    Returns
+    -------
+    grad_w : numpy.ndarray, shape (d,), float64
+    grad_b : float
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or not
+        finite, the shapes do not match, ``b`` is not a finite number or
+        ``lam`` is negative. The message names the argument.
+    """
+    raise NotImplementedError("ridge_gradients is not written yet")

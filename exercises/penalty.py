@@ -1,0 +1,70 @@
+"""The L2 penalty and the ridge loss (lesson: docs/lessons/l2-penalty.md).
+
+Replace every ``raise NotImplementedError`` with your implementation, then run
+``nox -s grade -- --only penalty``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def l2_penalty(w, lam, n_samples):
+    """Return the L2 penalty ``(λ/N) Σⱼ wⱼ²``.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        The weights (never the bias).
+    lam : float
+        The regularization strength λ ≥ 0.
+    n_samples : int
+        N ≥ 1, the number of training samples the penalty is averaged over.
+
+    Returns
+    -------
+    float
+        ``lam / n_samples * sum(w**2)``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not 1-D, empty or not finite, ``lam`` is negative or not
+        finite, or ``n_samples`` is not an integer ≥ 1 (``bool`` and ``3.0``
+        are not integers). The message names the argument.
+    """
+    raise NotImplementedError("l2_penalty is not written yet")
+
+
+def ridge_loss(X, y, w, b, lam):
+    """Return the ridge loss ``J(w, b) = (1/N) Σᵢ (ŷᵢ − yᵢ)² + (λ/N) Σⱼ wⱼ²``.
+
+    The prediction is ``ŷ = X w + b``. The bias ``b`` is never penalized.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        The design matrix, N ≥ 1 samples and d ≥ 1 features.
+    y : array_like, shape (N,)
+        The targets.
+    w : array_like, shape (d,)
+        The weights.
+    b : float
+        The bias (intercept).
+    lam : float
+        The regularization strength λ ≥ 0.
+
+    Returns
+    -------
+    float
+        The mean squared error of ``X w + b`` against ``y`` plus the penalty.
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or holds NaN
+        or infinity, if the shapes do not match (``X`` rows against ``y``,
+        ``X`` columns against ``w``), if ``b`` is not a finite number, or if
+        ``lam`` is negative. The message names the argument.
+    """
+    raise NotImplementedError("ridge_loss is not written yet")

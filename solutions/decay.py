@@ -1,0 +1,81 @@
+"""Weight decay (lesson: docs/lessons/weight-decay.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from _validation import as_array, as_count, as_real
+
+
+def decay_factor(lr, lam, n_samples):
+    """Return the decay factor ``1 − 2·lr·λ/N`` of one gradient step.
+
+    One step is ``w ← (1 − 2·lr·λ/N) w − lr·(2/N) Xᵀ(ŷ − y)``. The value of
+    the formula is returned for every valid input, also when it is ``≤ 0``.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate, > 0.
+    lam : float
+        λ ≥ 0.
+    n_samples : int
+        N ≥ 1.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is not positive, ``lam`` is negative, either is not finite,
+        or ``n_samples`` is not an integer ≥ 1. The message names the argument.
+    """
+    lr = as_real(lr, "lr", positive=True)
+    lam = as_real(lam, "lam", minimum=0.0)
+    n_samples = as_count(n_samples, "n_samples", minimum=1)
+    return 1.0 - 2.0 * lr * lam / n_samples
+
+
+def decay_trajectory(w0, lr, lam, n_samples, n_steps):
+    """Return the weights over ``n_steps`` steps of pure weight decay.
+
+    With the data gradient switched off, row ``t`` is ``w0 · factor**t`` with
+    ``factor = 1 − 2·lr·λ/N``: exponential decay, which never reaches zero.
+
+    Parameters
+    ----------
+    w0 : array_like, shape (d,)
+        The starting weights.
+    lr : float
+        The learning rate, > 0.
+    lam : float
+        λ ≥ 0.
+    n_samples : int
+        N ≥ 1.
+    n_steps : int
+        The number of steps, ≥ 0.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_steps + 1, d), float64
+        Row 0 is ``w0``.
+
+    Raises
+    ------
+    ValueError
+        If ``w0`` is not 1-D, empty or not finite, ``lr`` is not positive,
+        ``lam`` is negative, a count is not an integer (``n_samples ≥ 1``,
+        ``n_steps ≥ 0``), or the decay factor is ``≤ 0`` (the learning rate
+        is too large for this λ: the message names ``lr``).
+    """
+    w0 = as_array(w0, "w0", ndim=1)
+    factor = decay_factor(lr, lam, n_samples)
+    n_steps = as_count(n_steps, "n_steps", minimum=0)
+    if factor <= 0:
+        raise ValueError(
+            f"lr is too large for this lam: the decay factor 1 - 2*lr*lam/n_samples = {factor} is <= 0"
+        )
+    powers = factor ** np.arange(n_steps + 1, dtype=float)
+    return powers[:, np.newaxis] * w0[np.newaxis, :]

@@ -1,0 +1,82 @@
+"""The gradient of the ridge loss (lesson: docs/lessons/gradient.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from _validation import as_array, as_count, as_real, check_columns, check_rows
+
+
+def penalty_gradient(w, lam, n_samples):
+    """Return the gradient of the penalty, ``∇w (λ/N) Σ wⱼ² = (2λ/N) w``.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        The weights.
+    lam : float
+        The regularization strength λ ≥ 0.
+    n_samples : int
+        N ≥ 1, the number of training samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d,), float64
+        ``2 * lam / n_samples * w``, a new array.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not 1-D, empty or not finite, ``lam`` is negative or not
+        finite, or ``n_samples`` is not an integer ≥ 1. The message names the
+        argument.
+    """
+    w = as_array(w, "w", ndim=1)
+    lam = as_real(lam, "lam", minimum=0.0)
+    n_samples = as_count(n_samples, "n_samples", minimum=1)
+    return (2.0 * lam / n_samples) * w
+
+
+def ridge_gradients(X, y, w, b, lam):
+    """Return both gradients of the ridge loss ``J(w, b)``.
+
+    ``∇w J = (2/N) Xᵀ(ŷ − y) + (2λ/N) w`` and ``∂J/∂b = (2/N) Σᵢ (ŷᵢ − yᵢ)``,
+    with ``ŷ = X w + b``. λ does not appear in ``∂J/∂b``.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        The design matrix.
+    y : array_like, shape (N,)
+        The targets.
+    w : array_like, shape (d,)
+        The weights.
+    b : float
+        The bias.
+    lam : float
+        The regularization strength λ ≥ 0.
+
+    Returns
+    -------
+    grad_w : numpy.ndarray, shape (d,), float64
+    grad_b : float
+
+    Raises
+    ------
+    ValueError
+        If an array has the wrong number of dimensions, is empty or not
+        finite, the shapes do not match, ``b`` is not a finite number or
+        ``lam`` is negative. The message names the argument.
+    """
+    X = as_array(X, "X", ndim=2)
+    y = as_array(y, "y", ndim=1)
+    w = as_array(w, "w", ndim=1)
+    b = as_real(b, "b")
+    lam = as_real(lam, "lam", minimum=0.0)
+    check_rows(X, y)
+    check_columns(X, w)
+    n_samples = X.shape[0]
+    residuals = X @ w + b - y
+    grad_w = (2.0 / n_samples) * (X.T @ residuals) + (2.0 * lam / n_samples) * w
+    grad_b = 2.0 * residuals.sum() / n_samples
+    return grad_w, float(grad_b)
