@@ -1,0 +1,285 @@
+"""MkDocs hook: generate one page per exercise from the kit's own sources.
+
+Nothing about an exercise is written twice. At build time this hook reads
+
+* ``checks/exercises.toml`` (title, lesson, summary, points per check, hints),
+* ``exercises/<module>.py`` with :mod:`ast` (signature and docstring of each
+  function; the stubs are never imported),
+* ``checks/test_<module>.py`` with :mod:`ast` (the number of ``test_*``
+  functions, i.e. the number of checks, for the module's maximum score),
+
+and turns them into virtual pages ``exercises/<module>.md`` plus an overview
+``exercises/index.md``. The pages are appended to the "Exercises" section of
+the nav, and every lesson named by an exercise gets a "Practise it" box that
+links to its exercise page.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+log = logging.getLogger("mkdocs.hooks.exercise_pages")
+
+METADATA = Path("checks") / "exercises.toml"
+EXERCISES_NAV_TITLE = "Exercises"
+GRADE_ONE = "nox -s grade -- --only {module}"
+
+
+@dataclass
+class Function:
+    name: str
+    signature: str
+    docstring: str
+
+
+@dataclass
+class Exercise:
+    module: str
+    title: str
+    lesson: str
+    summary: str
+    points_per_check: int
+    hints: list[str]
+    functions: list[Function] = field(default_factory=list)
+    stub_found: bool = False
+    n_checks: int | None = None
+
+    @property
+    def page(self) -> str:
+        return f"exercises/{self.module}.md"
+
+    @property
+    def max_points(self) -> int | None:
+        if self.n_checks is None:
+            return None
+        return self.points_per_check * self.n_checks
+
+    def points_text(self) -> str:
+        if self.max_points is None:
+            return f"{self.points_per_check} per check"
+        return (
+            f"{self.max_points} ({self.n_checks} checks × "
+            f"{self.points_per_check} point{'s' if self.points_per_check != 1 else ''})"
+        )
+
+
+_exercises: list[Exercise] = []
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def load_exercises(root: Path) -> list[Exercise]:
+    """Read the metadata file and the sources it points to."""
+    path = root / METADATA
+    if not path.is_file():
+        raise PluginError(f"exercise pages: metadata file {path} not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PluginError(f"exercise pages: {path} is not valid TOML: {exc}") from exc
+    required = ("module", "title", "lesson", "summary", "points_per_check", "hints")
+    out = []
+    for i, entry in enumerate(data.get("exercise", [])):
+        missing = [k for k in required if k not in entry]
+        if missing:
+            raise PluginError(f"exercise pages: {path}: exercise #{i + 1} lacks {', '.join(missing)}")
+        ex = Exercise(**{k: entry[k] for k in required})
+        ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
+        ex.n_checks = count_checks(root / "checks" / f"test_{ex.module}.py")
+        out.append(ex)
+    if not out:
+        raise PluginError(f"exercise pages: {path} lists no [[exercise]]")
+    return out
+
+
+def read_functions(path: Path) -> tuple[list[Function], bool]:
+    """Signatures and docstrings of the public functions of a stub, via ast."""
+    if not path.is_file():
+        log.info("exercise pages: %s not found; its page shows no signatures", path)
+        return [], False
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    functions = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            doc = ast.get_docstring(node, clean=True) or ""
+            signature = f"def {node.name}({ast.unparse(node.args)})"
+            if node.returns is not None:
+                signature += f" -> {ast.unparse(node.returns)}"
+            functions.append(Function(node.name, signature + ":", doc))
+    return functions, True
+
+
+def count_checks(path: Path) -> int | None:
+    """Number of functions named test_* in a check module (None if absent)."""
+    if not path.is_file():
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+    )
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
+
+
+def _lesson_link(ex: Exercise) -> str:
+    # Pages live in exercises/, lessons are given relative to docs/.
+    return "../" + ex.lesson
+
+
+def render_exercise(ex: Exercise, number: int, total: int) -> str:
+    lines = [
+        f"# Exercise {number}: {ex.title}",
+        "",
+        f"{ex.summary}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| **File to edit** | `exercises/{ex.module}.py` |",
+        f"| **Lesson** | [read the lesson first]({_lesson_link(ex)}) |",
+        f"| **Points** | {ex.points_text()} |",
+        f"| **Grade just this one** | `{GRADE_ONE.format(module=ex.module)}` |",
+        "",
+        "## What to write",
+        "",
+    ]
+    if ex.functions:
+        lines += [
+            f"`exercises/{ex.module}.py` asks for "
+            + ", ".join(f"`{f.name}`" for f in ex.functions)
+            + ". Each docstring states the formula, the shapes and the errors to raise.",
+            "",
+        ]
+        for f in ex.functions:
+            lines += [f"### `{f.name}`", "", "```python", f.signature]
+            if f.docstring:
+                lines += [_indent('"""' + f.docstring + '\n"""')]
+            lines += ["```", ""]
+    else:
+        lines += [
+            f"The stub `exercises/{ex.module}.py` is not part of this build; "
+            "open it in the kit to see the functions to write.",
+            "",
+        ]
+    lines += [
+        "Every function follows the kit's common rules: inputs may be lists or arrays, "
+        "results are `float` or float64 `numpy.ndarray`, inputs are never modified, and "
+        "bad input raises `ValueError` whose message names the offending argument "
+        "(see [the conventions](../lessons/conventions.md)).",
+        "",
+        "## Hints",
+        "",
+        "Open them one at a time: each says a little more than the one before.",
+        "",
+    ]
+    for i, hint in enumerate(ex.hints, 1):
+        lines += [f'??? tip "Hint {i}"', "", _indent(hint), ""]
+    lines += [
+        "## Check your work",
+        "",
+        "Run the checks for this exercise only:",
+        "",
+        "```bash",
+        GRADE_ONE.format(module=ex.module),
+        "```",
+        "",
+        "The table shows your score for the module and the first failing check's "
+        "feedback. `nox -s grade` grades all exercises at once.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_index(exercises: list[Exercise]) -> str:
+    lines = [
+        "# Exercises",
+        "",
+        "Each exercise is one file in `exercises/`: a stub whose docstrings state what to "
+        "build. Do them in this order; each has a lesson that teaches it.",
+        "",
+        "| # | Exercise | What you build | Points |",
+        "|---|---|---|---|",
+    ]
+    for i, ex in enumerate(exercises, 1):
+        lines.append(
+            f"| {i} | [{ex.title}]({ex.module}.md) | {ex.summary} | {ex.points_text()} |"
+        )
+    lines += [
+        "",
+        "Grade everything with `nox -s grade`, or one exercise with "
+        f"`{GRADE_ONE.format(module='MODULE')}`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------- hooks
+
+
+def on_config(config):
+    global _exercises
+    _exercises = load_exercises(_root(config))
+    nav = config.nav
+    if nav is None:
+        return config
+    for entry in nav:
+        if isinstance(entry, dict) and EXERCISES_NAV_TITLE in entry:
+            section = entry[EXERCISES_NAV_TITLE]
+            present = {item if isinstance(item, str) else next(iter(item.values())) for item in section}
+            for ex in _exercises:
+                if ex.page not in present:
+                    section.append({ex.title: ex.page})
+            break
+    else:
+        raise PluginError(f"exercise pages: mkdocs.yml nav has no '{EXERCISES_NAV_TITLE}' section")
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    total = len(_exercises)
+    generated = {"exercises/index.md": render_index(_exercises)}
+    for i, ex in enumerate(_exercises, 1):
+        generated[ex.page] = render_exercise(ex, i, total)
+    for src_uri, content in generated.items():
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"exercise pages: docs/{src_uri} exists; it is generated, delete it")
+        files.append(File.generated(config, src_uri, content=content))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    src = page.file.src_uri
+    boxes = []
+    for ex in _exercises:
+        if ex.lesson.split("#")[0] == src:
+            rel = "../" + ex.page
+            boxes.append(
+                f'!!! example "Practise it: {ex.title}"\n\n'
+                f"    {ex.summary} Go to [the exercise]({rel}); grade it with "
+                f"`{GRADE_ONE.format(module=ex.module)}`.\n"
+            )
+    if not boxes:
+        return markdown
+    marker = "<!-- exercise -->"
+    block = "\n".join(boxes)
+    if marker in markdown:
+        return markdown.replace(marker, block, 1)
+    return markdown + "\n\n" + block
