@@ -1,0 +1,158 @@
+"""The sandbox worker: imports one submitted module and calls it on request.
+
+Run by ``checks.sandbox`` as ``python -I _worker.py SUBMISSION_DIR MODULE``,
+never imported by the grader. It uses only the standard library and NumPy,
+and takes references to everything it needs before the student's module is
+imported, so a module that monkeypatches ``numpy`` or ``pickle`` changes only
+its own results, never the protocol.
+
+Protocol (both ways: an 8-byte big-endian length, then a pickle):
+
+- grader to worker: ``("call", function_name, args, kwargs)``;
+- worker to grader: ``("ready", None)`` or ``("import-failed", text)`` once at
+  start, then per call ``("returned", encoded_value, modified_argument_names)``,
+  ``("raised", qualified_exception_class_names, message)`` or ``("missing", name)``.
+
+Replies hold only built-in types (see ``encode``), so the grader unpickles
+them with a loader that refuses every class: a hostile return value cannot
+run code in the grader.
+"""
+
+import builtins
+import copy
+import importlib.util
+import os
+import pickle
+import struct
+import sys
+import traceback
+
+import numpy
+
+_HEADER = struct.Struct(">Q")
+_ndarray = numpy.ndarray
+_generic = numpy.generic
+_array_equal = numpy.array_equal
+_isinstance = builtins.isinstance
+_type = builtins.type
+_dumps = pickle.dumps
+_loads = pickle.loads
+_MAX_ITEMS = 10_000
+_MAX_TEXT = 2_000
+
+
+def _short_repr(value):
+    try:
+        text = repr(value)
+    except BaseException:  # a hostile __repr__ must not stop the worker
+        text = "<unprintable>"
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def encode(value, depth=0):
+    """Turn a return value into nested built-in types the grader can load safely.
+
+    ``float``, ``int``, ``bool``, ``str`` and ``None`` pass as they are;
+    arrays of numbers become ``("ndarray", dtype, shape, bytes)``; NumPy
+    scalars ``("npscalar", dtype, python_value)``; tuples and lists
+    ``("tuple" | "list", [items])``; anything else ``("opaque", type, repr)``.
+    """
+    kind = _type(value)
+    if value is None or kind in (float, int, bool):
+        return value
+    if kind is str:
+        return value[:_MAX_TEXT]
+    if _isinstance(value, _ndarray) and value.dtype.kind in "biufc" and value.size <= 10 * _MAX_ITEMS:
+        return ("ndarray", value.dtype.str, tuple(value.shape), value.tobytes())
+    if _isinstance(value, _generic) and value.dtype.kind in "biufc":
+        return ("npscalar", value.dtype.str, value.item())
+    if kind in (tuple, list) and depth < 4 and len(value) <= _MAX_ITEMS:
+        return (kind.__name__, [encode(item, depth + 1) for item in value])
+    return ("opaque", kind.__qualname__[:100], _short_repr(value))
+
+
+def _snapshot(value):
+    if _isinstance(value, _ndarray):
+        return value.copy()
+    try:
+        return copy.deepcopy(value)
+    except BaseException:
+        return None
+
+
+def _unchanged(before, after):
+    if _isinstance(after, _ndarray):
+        return _isinstance(before, _ndarray) and before.shape == after.shape and _array_equal(
+            before, after, equal_nan=True
+        )
+    try:
+        return bool(before == after)
+    except BaseException:
+        return True
+
+
+def main():
+    submission, module_name = sys.argv[1], sys.argv[2]
+    # Keep private copies of the protocol pipes, then point 0, 1 and 2 at
+    # /dev/null: the student's prints can neither flood nor forge a reply.
+    requests = os.fdopen(os.dup(0), "rb", buffering=0)
+    replies = os.fdopen(os.dup(1), "wb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+
+    def send(message):
+        payload = _dumps(message, protocol=4)
+        replies.write(_HEADER.pack(len(payload)) + payload)
+
+    def receive():
+        header = requests.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            raise EOFError
+        (size,) = _HEADER.unpack(header)
+        chunks = bytearray()
+        while len(chunks) < size:
+            chunk = requests.read(size - len(chunks))
+            if not chunk:
+                raise EOFError
+            chunks += chunk
+        return _loads(bytes(chunks))
+
+    sys.path.insert(0, submission)
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, os.path.join(submission, module_name + ".py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    except BaseException as error:
+        text = "".join(traceback.format_exception_only(_type(error), error)).strip()
+        send(("import-failed", text[-_MAX_TEXT:]))
+        return
+    send(("ready", None))
+
+    while True:
+        try:
+            _, name, args, kwargs = receive()
+        except EOFError:
+            return
+        function = getattr(module, name, None)
+        if not callable(function):
+            send(("missing", name))
+            continue
+        before = [_snapshot(arg) for arg in args]
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:
+            names = [cls.__module__ + "." + cls.__qualname__ for cls in _type(error).__mro__]
+            try:
+                message = str(error)
+            except BaseException:
+                message = "<unprintable message>"
+            send(("raised", names, message[:_MAX_TEXT]))
+            continue
+        modified = [index for index, (old, new) in enumerate(zip(before, args)) if not _unchanged(old, new)]
+        send(("returned", encode(result), modified))
+
+
+if __name__ == "__main__":
+    main()

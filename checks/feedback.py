@@ -1,0 +1,133 @@
+"""Turn a submission's answers into pass/fail with feedback a student can act on.
+
+A failed check raises ``CheckFailed`` whose message is the feedback: the
+(shrunk) call, what came back, what was expected, and, when a known mistake
+explains the difference, its diagnosis.
+
+Tolerances are taken from measured float error (``tests/test_tolerances.py``
+re-measures them on every ``nox -s verify``):
+
+- formula values: ``|got − expected| ≤ FORMULA_RTOL · scale``, where the
+  oracle's *scale* is the same sum over absolute values, the bound on the
+  rounding error of any float64 evaluation order. Correct implementations
+  (vectorized, loops, lists) stay below 1e-14 · scale; the known mistakes are
+  off by a constant factor or a whole term.
+- closed-form coefficients, on well-posed data (cond ≤ 1e3):
+  ``rtol = 1e-6`` and ``atol = 1e-8 · max(1, max |reference|)``. Correct
+  solvers (solve, inv, SVD, Cholesky, augmented least squares, loops) agree to
+  about 1e-11; real bugs are 1e-5 or more away.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+FORMULA_RTOL = 1e-9
+COEFFICIENT_RTOL = 1e-6
+COEFFICIENT_ATOL = 1e-8
+TINY = 1e-290  # below this, float64 results are in the subnormal range
+
+PARAMETERS = {
+    "l2_penalty": ("w", "lam", "n_samples"),
+    "ridge_loss": ("X", "y", "w", "b", "lam"),
+    "penalty_gradient": ("w", "lam", "n_samples"),
+    "ridge_gradients": ("X", "y", "w", "b", "lam"),
+    "augmented_gradient": ("Xa", "y", "theta", "lam"),
+    "gradient_step": ("X", "y", "w", "b", "lam", "lr"),
+    "decay_factor": ("lr", "lam", "n_samples"),
+    "decay_trajectory": ("w0", "lr", "lam", "n_samples", "n_steps"),
+    "ridge_closed_form": ("X", "y", "lam", "fit_intercept"),
+}
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict; ``str()`` is the feedback shown to the student."""
+
+
+def show(value) -> str:
+    """A short, readable rendering of an argument or result."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biufc":
+        return np.array2string(value, precision=6, threshold=12, edgeitems=3, separator=", ").replace("\n", "")
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    if isinstance(value, (list, tuple)) and len(value) <= 12:
+        inner = ", ".join(show(item) for item in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def describe_call(function: str, *args) -> str:
+    """``name(param=value, ...)`` using the contract's parameter names."""
+    names = PARAMETERS.get(function, ())
+    parts = [f"{names[i]}={show(arg)}" if i < len(names) else show(arg) for i, arg in enumerate(args)]
+    return f"{function}({', '.join(parts)})"
+
+
+def fail(message: str):
+    raise CheckFailed(message)
+
+
+def as_number(got, call: str) -> float:
+    """Return ``got`` as a float, or fail saying what came back instead."""
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"{call} returned {show(got)} ({type(got).__name__}), which is not a number.")
+    if array.shape != ():
+        fail(f"{call} returned an array of shape {array.shape}; expected a single number.")
+    return float(array)
+
+
+def as_vector(got, call: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Return ``got`` as a float array of ``shape``, or fail with the difference."""
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        fail(f"{call} returned {show(got)} ({type(got).__name__}), which is not an array of numbers.")
+    if array.shape != shape:
+        fail(f"{call} returned shape {array.shape}; expected shape {shape}.")
+    return array
+
+
+def as_pair(got, call: str) -> tuple:
+    """Unpack a two-item result (``(w, b)`` or ``(grad_w, grad_b)``)."""
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        return got[0], got[1]
+    fail(f"{call} returned {show(got)}; expected a tuple of two items.")
+
+
+def _diagnosis_text(diagnose: Callable[[], str | None] | None) -> str:
+    text = diagnose() if diagnose is not None else None
+    return f"\nDiagnosis: {text}" if text else ""
+
+
+def expect_close(
+    got: np.ndarray | float,
+    expected: np.ndarray | float,
+    scale: np.ndarray | float,
+    call: str,
+    *,
+    formula: str,
+    diagnose: Callable[[], str | None] | None = None,
+    what: str = "",
+) -> None:
+    """Fail unless ``got`` matches ``expected`` within ``FORMULA_RTOL · scale``."""
+    got, expected = np.asarray(got, float), np.asarray(expected, float)
+    tolerance = FORMULA_RTOL * np.asarray(scale, float) + TINY
+    if np.all(np.abs(got - expected) <= tolerance):
+        return
+    label = f" {what}" if what else ""
+    fail(
+        f"{call} returned{label} {show(got[()])}; expected {show(expected[()])} = {formula}."
+        + _diagnosis_text(diagnose)
+    )
+
+
+def coefficients_close(got: np.ndarray | float, expected: np.ndarray | float) -> bool:
+    """Closed-form tolerance: ``rtol = 1e-6``, ``atol = 1e-8 · max(1, max|expected|)``."""
+    expected = np.asarray(expected, float)
+    atol = COEFFICIENT_ATOL * max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    return bool(np.allclose(got, expected, rtol=COEFFICIENT_RTOL, atol=atol))

@@ -1,0 +1,332 @@
+"""Run submitted code in a worker subprocess, never in the grader's process.
+
+``StudentModule("penalty", folder)`` starts ``_worker.py`` for one module of a
+submission; ``module.l2_penalty(w, lam, n)`` sends the call to it and returns
+what came back. Each module gets its own worker, so a module that crashes or
+monkeypatches NumPy affects only its own checks.
+
+Failures come back as exceptions of two kinds:
+
+- ``StudentError`` (an ``Exception``): the student's function raised. Checks
+  expect some of these (``ValueError`` for bad input); Hypothesis shrinks the
+  others to a small example like any other failure.
+- ``SubmissionUnavailable`` (a ``BaseException``, so Hypothesis neither
+  retries nor shrinks it): the module is missing or does not import, the
+  function is missing or not implemented, or the worker hung, crashed or used
+  up the module's time budget. A function that hung or crashed once is not
+  called again, so one infinite loop costs one time-out, not one per example.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import resource
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+WORKER_SCRIPT = Path(__file__).with_name("_worker.py")
+CALL_TIMEOUT_SECONDS = 5.0
+IMPORT_TIMEOUT_SECONDS = 10.0
+MODULE_BUDGET_SECONDS = 30.0
+MEMORY_LIMIT_BYTES = 4 * 2**30
+FILE_SIZE_LIMIT_BYTES = 64 * 2**20
+MAX_REPLY_BYTES = 64 * 2**20
+_HEADER = struct.Struct(">Q")
+
+
+class SubmissionUnavailable(BaseException):
+    """The submission cannot answer this call; the check fails with ``str(self)``."""
+
+
+class StudentError(Exception):
+    """The student's function raised an exception.
+
+    Attributes
+    ----------
+    function : str
+        The function that raised.
+    class_names : list of str
+        Qualified names of the exception's classes, most derived first
+        (``"builtins.ValueError"``, ...).
+    message : str
+        ``str()`` of the exception.
+    """
+
+    def __init__(self, function: str, class_names: list[str], message: str):
+        self.function = function
+        self.class_names = class_names
+        self.message = message
+        super().__init__(f"{function} raised {self.type_name}: {message}")
+
+    @property
+    def type_name(self) -> str:
+        return self.class_names[0].removeprefix("builtins.")
+
+    @property
+    def is_value_error(self) -> bool:
+        return "builtins.ValueError" in self.class_names
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A return value of a type that cannot cross the sandbox (shown by its repr)."""
+
+    type_name: str
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Outcome:
+    """What one call returned, and which positional arguments it modified."""
+
+    value: object
+    modified: list[int] = field(default_factory=list)
+
+
+class _ClassFreeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"refused to load {module}.{name}")
+
+
+def _decode(item):
+    """Invert ``_worker.encode`` with fresh, trusted objects."""
+    if not isinstance(item, tuple):
+        return item
+    kind = item[0]
+    if kind == "ndarray":
+        _, dtype, shape, data = item
+        dtype = np.dtype(dtype)
+        if dtype.kind not in "biufc":
+            return Opaque("numpy.ndarray", f"array of dtype {dtype}")
+        return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    if kind == "npscalar":
+        _, dtype, value = item
+        return np.dtype(dtype).type(value)
+    if kind == "tuple":
+        return tuple(_decode(element) for element in item[1])
+    if kind == "list":
+        return [_decode(element) for element in item[1]]
+    return Opaque(str(item[1]), str(item[2]))
+
+
+def _limit_resources() -> None:  # runs in the child between fork and exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT_BYTES, FILE_SIZE_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "stopped responding"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"crashed with {name}{hint}"
+    return f"ended the process with exit status {returncode} (os._exit or a crash)"
+
+
+class _Worker:
+    """One worker process: spawn, exchange framed messages, kill."""
+
+    def __init__(self, folder: Path, module: str):
+        self.scratch = tempfile.TemporaryDirectory(prefix="ridge-lab-worker-")
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER_SCRIPT), str(folder), module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=self.scratch.name,
+            env=env,
+            preexec_fn=_limit_resources,
+            start_new_session=True,
+        )
+        self.started = time.monotonic()
+
+    def send(self, message) -> None:
+        payload = pickle.dumps(message, protocol=5)
+        try:
+            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the reply read will notice the dead worker
+
+    def receive(self, timeout: float):
+        """Return the next reply, ``TimeoutError`` after ``timeout`` s, ``EOFError`` if dead."""
+        deadline = time.monotonic() + timeout
+        header = self._read_exactly(_HEADER.size, deadline)
+        (size,) = _HEADER.unpack(header)
+        if size > MAX_REPLY_BYTES:
+            raise EOFError("reply too large")
+        payload = self._read_exactly(size, deadline)
+
+        return _ClassFreeUnpickler(io.BytesIO(payload)).load()
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        fd = self.process.stdout.fileno()
+        data = bytearray()
+        while len(data) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(fd, size - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return bytes(data)
+
+    def kill(self) -> int | None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            returncode = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.scratch.cleanup()
+        return returncode
+
+
+class StudentModule:
+    """A proxy for one submitted module; attribute access gives callable functions.
+
+    Parameters
+    ----------
+    name : str
+        The module, e.g. ``"penalty"``.
+    folder : Path
+        The submission folder holding ``<name>.py``.
+    """
+
+    def __init__(self, name: str, folder: Path):
+        self.name = name
+        self.folder = Path(folder).resolve()
+        self.path = self.folder / f"{name}.py"
+        self._worker: _Worker | None = None
+        self._ready = False
+        self._unavailable: str | None = None  # why every call fails
+        self._broken: dict[str, str] = {}  # function -> why it is not called again
+        self._spent = 0.0
+        if not self.path.is_file():
+            self._unavailable = f"{self.path.name} is missing from the submission folder"
+
+    def start(self) -> None:
+        """Start the worker now (so it imports NumPy while pytest collects)."""
+        if self._unavailable is None and self._worker is None:
+            self._worker = _Worker(self.folder, self.name)
+            self._ready = False
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def __getattr__(self, function: str):
+        if function.startswith("_"):
+            raise AttributeError(function)
+        return lambda *args, **kwargs: self.outcome(function, *args, **kwargs).value
+
+    def outcome(self, function: str, *args, **kwargs) -> Outcome:
+        """Call ``function`` in the worker; return its value and modified arguments."""
+        self._ensure_ready()
+        if function in self._broken:
+            raise SubmissionUnavailable(self._broken[function])
+        if self._spent > MODULE_BUDGET_SECONDS:
+            raise SubmissionUnavailable(
+                f"{self.name}.py used up its {MODULE_BUDGET_SECONDS:.0f} s time budget: "
+                "look for a very slow loop"
+            )
+        worker = self._worker
+        worker.send(("call", function, args, kwargs))
+        began = time.monotonic()
+        try:
+            reply = worker.receive(CALL_TIMEOUT_SECONDS)
+        except TimeoutError:
+            self._spent += time.monotonic() - began
+            self._retire_worker()
+            self._broken[function] = (
+                f"{function} did not return within {CALL_TIMEOUT_SECONDS:.0f} s (an infinite loop?); "
+                "it was stopped and is not called again"
+            )
+            raise SubmissionUnavailable(self._broken[function]) from None
+        except (EOFError, pickle.UnpicklingError, ValueError, struct.error):
+            self._spent += time.monotonic() - began
+            how = _describe_exit(self._retire_worker())
+            self._broken[function] = f"calling {function} {how}; it is not called again"
+            raise SubmissionUnavailable(self._broken[function]) from None
+        self._spent += time.monotonic() - began
+        return self._interpret(function, reply)
+
+    def _interpret(self, function: str, reply) -> Outcome:
+        kind = reply[0] if isinstance(reply, tuple) and reply else None
+        if kind == "returned":
+            return Outcome(_decode(reply[1]), list(reply[2]))
+        if kind == "raised":
+            class_names, message = list(reply[1]), str(reply[2])
+            if "builtins.NotImplementedError" in class_names:
+                raise SubmissionUnavailable(f"{function} is not implemented yet (it raises NotImplementedError)")
+            if "builtins.SystemExit" in class_names:
+                self._broken[function] = f"{function} called sys.exit({message}); a function must return, not exit"
+                raise SubmissionUnavailable(self._broken[function])
+            raise StudentError(function, class_names, message)
+        if kind == "missing":
+            self._broken[function] = f"{self.path.name} has no function named {function}"
+            raise SubmissionUnavailable(self._broken[function])
+        self._retire_worker()
+        self._broken[function] = f"calling {function} broke the connection to the grader; it is not called again"
+        raise SubmissionUnavailable(self._broken[function])
+
+    def _ensure_ready(self) -> None:
+        if self._unavailable is not None:
+            raise SubmissionUnavailable(self._unavailable)
+        if self._worker is None:
+            self.start()
+        if self._ready:
+            return
+        worker = self._worker
+        remaining = IMPORT_TIMEOUT_SECONDS - (time.monotonic() - worker.started)
+        try:
+            reply = worker.receive(max(remaining, 0.0))
+        except TimeoutError:
+            self._retire_worker()
+            self._unavailable = f"importing {self.path.name} took longer than {IMPORT_TIMEOUT_SECONDS:.0f} s"
+            raise SubmissionUnavailable(self._unavailable) from None
+        except (EOFError, pickle.UnpicklingError, ValueError, struct.error):
+            how = _describe_exit(self._retire_worker())
+            self._unavailable = f"importing {self.path.name} {how}"
+            raise SubmissionUnavailable(self._unavailable) from None
+        if reply[0] == "import-failed":
+            self._retire_worker()
+            self._unavailable = f"{self.path.name} could not be imported: {reply[1]}"
+            raise SubmissionUnavailable(self._unavailable)
+        self._ready = True
+
+    def _retire_worker(self) -> int | None:
+        worker, self._worker, self._ready = self._worker, None, False
+        return worker.kill() if worker is not None else None

@@ -1,0 +1,125 @@
+"""Hypothesis strategies that generate the checks' inputs.
+
+Plain ``arrays(elements=floats(...))`` gives constant columns and
+near-singular designs more than half of the time, so the closed-form checks
+draw a *recipe* (N, d, a seed, a condition number, offsets) and build a
+well-posed design from it in NumPy. Formula checks need no conditioning and
+draw entries directly, which also gives Hypothesis small examples to shrink to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+MAX_SAMPLES = 12
+MAX_FEATURES = 5
+
+
+def reals(limit: float = 100.0) -> st.SearchStrategy[float]:
+    """Finite floats in ``[-limit, limit]`` without subnormals."""
+    return st.floats(-limit, limit, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def vectors(size: int, limit: float = 100.0) -> st.SearchStrategy[np.ndarray]:
+    return arrays(np.float64, size, elements=reals(limit))
+
+
+def lams() -> st.SearchStrategy[float]:
+    """λ ≥ 0: zero, moderate and large values."""
+    return st.one_of(st.just(0.0), st.floats(0.0, 1e3, allow_subnormal=False))
+
+
+def learning_rates() -> st.SearchStrategy[float]:
+    return st.floats(1e-4, 1.0, allow_subnormal=False)
+
+
+def sample_counts() -> st.SearchStrategy[int]:
+    return st.integers(1, 50)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One regression problem: data, a point ``(w, b)`` and a λ."""
+
+    X: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    b: float
+    lam: float
+
+
+@st.composite
+def problems(draw, limit: float = 10.0) -> Problem:
+    """Arbitrary (not necessarily well-posed) data and a point to evaluate at."""
+    n_samples = draw(st.integers(1, MAX_SAMPLES))
+    n_features = draw(st.integers(1, MAX_FEATURES))
+    return Problem(
+        X=draw(arrays(np.float64, (n_samples, n_features), elements=reals(limit))),
+        y=draw(vectors(n_samples, limit)),
+        w=draw(vectors(n_features, limit)),
+        b=draw(reals(limit)),
+        lam=draw(lams()),
+    )
+
+
+@dataclass(frozen=True)
+class WellPosed:
+    """Data whose centred design ``Xc`` has a known condition number."""
+
+    X: np.ndarray
+    y: np.ndarray
+    lam: float
+    fit_intercept: bool
+
+
+def design(rng: np.random.Generator, n_samples: int, n_features: int, condition: float, centred: bool):
+    """Return an (N, d) matrix whose (centred) singular values span ``condition``.
+
+    With ``centred``, the columns are orthogonal to the ones vector before an
+    offset is added, so ``X − mean(X)`` has exactly these singular values.
+    """
+    rank = min(n_features, n_samples - 1 if centred else n_samples)
+    basis = rng.standard_normal((n_samples, n_samples))
+    if centred:
+        basis[:, 0] = 1.0
+    q, _ = np.linalg.qr(basis)
+    left = q[:, 1 : rank + 1] if centred else q[:, :rank]
+    right, _ = np.linalg.qr(rng.standard_normal((n_features, n_features)))
+    singular = np.geomspace(1.0, 1.0 / condition, rank) * np.sqrt(n_samples)
+    X = (left * singular) @ right[:, :rank].T
+    if centred:
+        X = X + rng.uniform(-5.0, 5.0, n_features)
+    return X
+
+
+@st.composite
+def well_posed(draw, *, fit_intercept=None, lam_zero: bool | None = None, wide: bool = False) -> WellPosed:
+    """Full-column-rank data (``wide=True``: d > N with λ > 0) for coefficient checks.
+
+    ``lam_zero`` forces λ = 0 (True), forbids it (False) or lets it be drawn.
+    """
+    fit_intercept = draw(st.booleans()) if fit_intercept is None else fit_intercept
+    offset = 1 if fit_intercept else 0
+    if wide:
+        n_features = draw(st.integers(2 + offset, MAX_FEATURES + 2))
+        n_samples = draw(st.integers(1 + offset, n_features - 1))
+    else:
+        n_features = draw(st.integers(1, MAX_FEATURES))
+        n_samples = draw(st.integers(n_features + offset + 1, n_features + offset + 10))
+    seed = draw(st.integers(0, 2**32 - 1))
+    condition = 10 ** draw(st.floats(0.0, 3.0))
+    if lam_zero is True:
+        lam = 0.0
+    else:
+        lam = 10 ** draw(st.floats(-3.0, 3.0))
+        if lam_zero is None and not wide and draw(st.booleans()):
+            lam = 0.0
+    rng = np.random.default_rng(seed)
+    X = design(rng, n_samples, n_features, condition, centred=fit_intercept)
+    true_w = rng.standard_normal(n_features) * 3
+    y = X @ true_w + (rng.uniform(-5, 5) if fit_intercept else 0.0) + rng.standard_normal(n_samples)
+    return WellPosed(X=X, y=y, lam=lam, fit_intercept=fit_intercept)
