@@ -203,7 +203,7 @@ def fig_ridge_trace(sol, plt, np):
     y = X @ w_true + 1.0 + rng.normal(0, 1.0, n)
     lams = np.logspace(-2, 4, 90)
     W = np.array([sol["closed_form"].ridge_closed_form(X, y, float(lam))[0] for lam in lams])
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6), layout="constrained")
     for j in range(d):
         ax1.plot(lams, W[:, j], lw=1.8, label=f"$w_{j + 1}$")
     ax1.axhline(0, color="0.4", lw=0.8)
@@ -227,7 +227,7 @@ def fig_decay(sol, plt, np):
     factor = sol["decay"].decay_factor(lr, lam, n)
     l1 = l1_path(w0, lr, lam, n, steps)
     t = np.arange(steps + 1)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.4), layout="constrained")
     for ax in (ax1, ax2):
         ax.plot(t, l2, lw=2, label=f"L2: × {factor:g} per step")
         ax.plot(t, l1, lw=2, ls="--", label=f"L1: − {lr * lam / n:g} per step")
@@ -244,7 +244,7 @@ def fig_decay(sol, plt, np):
 def fig_geometry(sol, plt, np):
     rng = _rng(11)
     n = 200
-    A = rng.normal(size=(n, 2)) @ np.array([[1.0, 0.0], [0.6, 0.5]])
+    A = rng.normal(size=(n, 2)) @ np.array([[1.0, 0.0], [0.5, 0.7]])
     X = A - A.mean(axis=0)
     w_ols = np.array([2.0, 0.7])
     y = X @ w_ols + rng.normal(0, 0.05, n)
@@ -273,15 +273,16 @@ def fig_geometry(sol, plt, np):
     boundary = corners[k] * (1 - frac) + corners[k + 1] * frac
     losses = np.mean((X @ boundary.T - y[:, None]) ** 2, axis=0)
     w_l1 = boundary[np.argmin(losses)]
-    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.4))
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 4.4), layout="constrained")
     theta = np.linspace(0, 2 * np.pi, 300)
     for ax, title, shape, w_hat, level_at in (
         (axes[0], "L2: circle", (radius * np.cos(theta), radius * np.sin(theta)), w_r, w_r),
         (axes[1], "L1: diamond", (corners[:, 0], corners[:, 1]), w_l1, w_l1),
     ):
         level = float(np.mean((X @ level_at - y) ** 2))
-        levels = sorted({level, *np.quantile(Z, [0.01, 0.04, 0.1, 0.2, 0.35])})
-        ax.contour(W1, W2, Z, levels=levels, colors="tab:blue", linewidths=1)
+        lowest = float(np.mean((X @ w_ols - y) ** 2))
+        levels = lowest + (level - lowest) * np.array([0.04, 0.2, 0.5, 1.0, 1.8])
+        ax.contour(W1, W2, Z, levels=levels, colors="tab:blue", linewidths=[0.8] * 3 + [1.8] + [0.8])
         ax.fill(*shape, color="tab:orange", alpha=0.3, lw=2, ec="tab:orange")
         ax.plot(*w_ols, "kx", ms=9, mew=2)
         ax.annotate("least squares", w_ols, xytext=(6, 6), textcoords="offset points", fontsize=9)
@@ -305,7 +306,7 @@ def fig_validation(sol, plt, np):
     lams = np.logspace(-6, 3, 80)
     train, val, _, _ = validation_curve(sol, data, lams)
     best = int(np.argmin(val))
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    fig, ax = plt.subplots(figsize=(6.5, 3.6), layout="constrained")
     ax.plot(lams, train, lw=2, label="training error")
     ax.plot(lams, val, lw=2, label="validation error")
     ax.axvline(lams[best], color="0.4", ls=":", lw=1)
@@ -336,7 +337,7 @@ def fig_forgotten(sol, plt, np):
         ours.append(np.linalg.norm(ridge(X[:n], y[:n], lam)[0]) / scale)
         # (1/N)Σr² + λΣw² = (1/N)(Σr² + (λN)Σw²): the same loss with λ' = λ·N.
         forgot.append(np.linalg.norm(ridge(X[:n], y[:n], lam * float(n))[0]) / scale)
-    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), layout="constrained")
     ax.plot(sizes, ours, lw=2, label="(λ/N) Σ w²  (this course)")
     ax.plot(sizes, forgot, lw=2, ls="--", label="λ Σ w²  (1/N forgotten)")
     ax.set_xscale("log")
