@@ -11,7 +11,7 @@ Protocol (both ways: an 8-byte big-endian length, then a pickle):
 - grader to worker: ``("call", function_name, args, kwargs)``;
 - worker to grader: ``("ready", None)`` or ``("import-failed", text)`` once at
   start, then per call ``("returned", encoded_value, modified_argument_names)``,
-  ``("raised", qualified_exception_class_names, message)`` or ``("missing", name)``.
+  ``("raised", qualified_exception_class_names, message, where)`` or ``("missing", name)``.
 
 Replies hold only built-in types (see ``encode``), so the grader unpickles
 them with a loader that refuses every class: a hostile return value cannot
@@ -148,7 +148,11 @@ def main():
                 message = str(error)
             except BaseException:
                 message = "<unprintable message>"
-            send(("raised", names, message[:_MAX_TEXT]))
+            location = ""
+            for frame in traceback.extract_tb(error.__traceback__):
+                if frame.filename == module.__file__:
+                    location = f"{module_name}.py line {frame.lineno}"
+            send(("raised", names, message[:_MAX_TEXT], location))
             continue
         modified = [index for index, (old, new) in enumerate(zip(before, args)) if not _unchanged(old, new)]
         send(("returned", encode(result), modified))

@@ -61,12 +61,18 @@ class StudentError(Exception):
         (``"builtins.ValueError"``, ...).
     message : str
         ``str()`` of the exception.
+    args_given : tuple
+        The positional arguments of the call.
+    location : str
+        ``file:line`` in the submission where it was raised, if known.
     """
 
-    def __init__(self, function: str, class_names: list[str], message: str):
+    def __init__(self, function: str, class_names: list[str], message: str, args_given: tuple = (), location: str = ""):
         self.function = function
         self.class_names = class_names
         self.message = message
+        self.args_given = args_given
+        self.location = location
         super().__init__(f"{function} raised {self.type_name}: {message}")
 
     @property
@@ -281,20 +287,20 @@ class StudentModule:
             self._broken[function] = f"calling {function} {how}; it is not called again"
             raise SubmissionUnavailable(self._broken[function]) from None
         self._spent += time.monotonic() - began
-        return self._interpret(function, reply)
+        return self._interpret(function, args, reply)
 
-    def _interpret(self, function: str, reply) -> Outcome:
+    def _interpret(self, function: str, args: tuple, reply) -> Outcome:
         kind = reply[0] if isinstance(reply, tuple) and reply else None
         if kind == "returned":
             return Outcome(_decode(reply[1]), list(reply[2]))
         if kind == "raised":
-            class_names, message = list(reply[1]), str(reply[2])
+            class_names, message, location = list(reply[1]), str(reply[2]), str(reply[3])
             if "builtins.NotImplementedError" in class_names:
                 raise SubmissionUnavailable(f"{function} is not implemented yet (it raises NotImplementedError)")
             if "builtins.SystemExit" in class_names:
                 self._broken[function] = f"{function} called sys.exit({message}); a function must return, not exit"
                 raise SubmissionUnavailable(self._broken[function])
-            raise StudentError(function, class_names, message)
+            raise StudentError(function, class_names, message, args, location)
         if kind == "missing":
             self._broken[function] = f"{self.path.name} has no function named {function}"
             raise SubmissionUnavailable(self._broken[function])

@@ -1,0 +1,90 @@
+"""Pytest set-up for grading: the Hypothesis profile and the submission fixtures.
+
+``python -m checks.grade`` runs this suite in-process with ``--submission DIR``.
+Each check takes the fixture named after its module (``penalty``,
+``gradient``, …): a ``StudentModule`` proxy whose functions run in a sandboxed
+worker process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from checks import metadata
+from checks.sandbox import StudentModule
+
+# Grading must give the same score on every run and machine: examples derive
+# from each check's source (derandomize), nothing is replayed from a database,
+# and no check is failed for being slow (the sandbox enforces time limits).
+settings.register_profile(
+    "grading",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=25,
+    print_blob=False,
+    report_multiple_bugs=False,
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile("grading")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--submission", default="exercises", help="folder holding the five exercise modules")
+
+
+class Submission:
+    """The modules of one submission folder, each in its own worker, started on demand."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._modules: dict[str, StudentModule] = {}
+
+    def module(self, name: str) -> StudentModule:
+        if name not in self._modules:
+            self._modules[name] = StudentModule(name, self.folder)
+        return self._modules[name]
+
+    def close(self) -> None:
+        for module in self._modules.values():
+            module.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SUBMISSION] = Submission(Path(config.getoption("--submission")))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the workers of the selected modules while the first checks run."""
+    submission = session.config.stash[_SUBMISSION]
+    for name in sorted({_module_of(item) for item in session.items} - {None}):
+        submission.module(name).start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    config.stash[_SUBMISSION].close()
+
+
+_SUBMISSION = pytest.StashKey[Submission]()
+
+
+def _module_of(item: pytest.Item) -> str | None:
+    stem = Path(str(item.fspath)).stem
+    return stem.removeprefix("test_") if stem.startswith("test_") else None
+
+
+def _module_fixture(name: str):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(request: pytest.FixtureRequest) -> StudentModule:
+        return request.config.stash[_SUBMISSION].module(name)
+
+    return fixture
+
+
+# One session-scoped fixture per exercise module, named after it.
+for _name in metadata.modules():
+    globals()[f"_fixture_{_name}"] = _module_fixture(_name)

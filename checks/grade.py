@@ -1,0 +1,181 @@
+"""The grader's entry point: ``python -m checks.grade [PATH] [--only MODULE] [--report FILE]``.
+
+Runs the checks (pytest + Hypothesis, in this process) against the submission
+folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
+processes. Prints a table and the total, writes the Gradescope report.
+
+Exit status: 0 on full marks, 1 when some check failed, 2 when grading could
+not run (bad arguments, no such folder, unwritable report), with a single line
+starting ``error:`` and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from checks import metadata, report
+from checks.report import CHECKS_DIR, CheckResult
+
+EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Grading cannot start; the message becomes the ``error:`` line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(message)
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = _Parser(prog="nox -s grade --", description="Grade a Ridge Lab submission.")
+    parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
+    parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(metadata.modules())}")
+    parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
+    arguments = parser.parse_args(argv)
+    folder = Path(arguments.path)
+    if not folder.exists():
+        raise UsageError(f"no such folder: {folder}")
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is a file; give the folder that holds the exercise modules")
+    if arguments.only is not None and arguments.only not in metadata.modules():
+        raise UsageError(f"unknown module {arguments.only!r}; choose one of {', '.join(metadata.modules())}")
+    report_path = Path(arguments.report)
+    if report_path.is_dir():
+        raise UsageError(f"--report {report_path} is a folder; give a file name")
+    parent = report_path.parent if str(report_path.parent) else Path(".")
+    if not parent.is_dir() or not os.access(parent, os.W_OK) or (report_path.exists() and not os.access(report_path, os.W_OK)):
+        raise UsageError(f"cannot write the report to {report_path}")
+    return arguments
+
+
+class _Collector:
+    """A pytest plugin that keeps the selected modules and records each verdict."""
+
+    def __init__(self, selected: tuple[str, ...]):
+        self.selected = selected
+        self.results: list[CheckResult] = []
+
+    def pytest_collection_modifyitems(self, config, items):
+        # Every check file is always imported (so Hypothesis sees the same
+        # constants and draws the same examples whatever --only says); only
+        # the selected modules' checks run.
+        keep = [item for item in items if _module_of(item) in self.selected]
+        deselected = [item for item in items if _module_of(item) not in self.selected]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+        items[:] = keep
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item, call):
+        # Replaces pytest's own report: its source-annotated traceback costs
+        # ~75 ms a failure and the student never sees it.
+        passed = call.excinfo is None
+        feedback = "passed" if passed else _feedback(call.excinfo.value)
+        if call.when == "call" or (call.when == "setup" and not passed):
+            module = _module_of(item)
+            self.results.append(
+                CheckResult(
+                    module=module,
+                    check=item.originalname.removeprefix("test_"),
+                    passed=passed,
+                    feedback=feedback,
+                    points=metadata.exercise(module).points_per_check,
+                )
+            )
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            keywords={},
+            outcome="passed" if passed else "failed",
+            longrepr=None if passed else feedback,
+            when=call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
+
+
+def _module_of(item) -> str:
+    return Path(str(item.fspath)).stem.removeprefix("test_")
+
+
+def _feedback(error: BaseException) -> str:
+    """The student-facing text for why a check failed."""
+    from checks.feedback import CheckFailed, describe_call
+    from checks.sandbox import StudentError, SubmissionUnavailable
+
+    if isinstance(error, (CheckFailed, SubmissionUnavailable)):
+        return str(error)
+    if isinstance(error, StudentError):
+        where = f" (at {error.location})" if error.location else ""
+        return (
+            f"{describe_call(error.function, *error.args_given)} raised {error.type_name}: {error.message}{where}.\n"
+            "Valid input must not raise: check the shapes and operations on that line."
+        )
+    if type(error).__name__ in {"Flaky", "FlakyFailure", "FlakyReplay"}:
+        return "the same input gave different results on two runs: does your code use randomness or keep state between calls?"
+    return f"the check could not finish: {type(error).__name__}: {error}"
+
+
+def run_checks(folder: Path, selected: tuple[str, ...]) -> list[CheckResult]:
+    """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order."""
+    collector = _Collector(selected)
+    arguments = [
+        *(str(CHECKS_DIR / exercise.check_file) for exercise in metadata.exercises()),
+        f"--submission={folder}",
+        f"--rootdir={CHECKS_DIR}",
+        "--override-ini=addopts=",
+        "--override-ini=python_files=test_*.py",
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        "-p", "no:warnings",
+        "-p", "no:doctest",
+        "-p", "no:unraisableexception",
+        "-p", "no:threadexception",
+        "--capture=fd",
+        "--assert=plain",  # checks raise CheckFailed with their own text; rewriting costs ~2 s
+    ]  # fmt: skip
+    status = pytest.main(arguments, plugins=[collector])
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise RuntimeError(f"the checks themselves could not run (pytest exit status {int(status)})")
+    return collector.results
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    folder = Path(arguments.path).resolve()
+    selected = (arguments.only,) if arguments.only else metadata.modules()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ridge-lab-hypothesis-") as storage:
+        # Outside the submission and fresh every run: nothing carries over.
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
+        # Only the kit's own plugins: others installed beside it must not change grading.
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        print(f"Ridge Lab: grading {arguments.path} ({', '.join(selected)})", flush=True)
+        try:
+            results = run_checks(folder, selected)
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_ERROR
+    seconds = time.perf_counter() - started
+    print(report.table(results))
+    report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
+    print(f"Report written to {arguments.report} ({seconds:.1f} s).")
+    return EXIT_PASSED if all(result.passed for result in results) else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Results of one grading run: the Gradescope ``results.json`` and the terminal table.
+
+Gradescope's format: top-level ``score``, ``max_score``, ``tests``; each test
+has ``name``, ``score``, ``max_score``, ``status``, ``output`` and ``tags``
+(the first tag is the module). ``extra_data`` records which checks graded
+the submission (kit version and SHA-256 of ``checks/``), so a report can be
+traced to the exact checks that produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks import metadata
+
+CHECKS_DIR = Path(__file__).parent
+KIT_ROOT = CHECKS_DIR.parent
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check."""
+
+    module: str
+    check: str
+    passed: bool
+    feedback: str
+    points: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}: {self.check}"
+
+    @property
+    def score(self) -> int:
+        return self.points if self.passed else 0
+
+
+def kit_version() -> str:
+    with (KIT_ROOT / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["project"]["version"]
+
+
+def checks_fingerprint() -> str:
+    """SHA-256 over the grading code and metadata (``checks/*.py``, ``checks/*.toml``)."""
+    digest = hashlib.sha256()
+    for path in sorted(CHECKS_DIR.glob("*.py")) + sorted(CHECKS_DIR.glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
+    """The report as a Gradescope ``results.json`` dictionary."""
+    return {
+        "score": sum(result.score for result in results),
+        "max_score": sum(result.points for result in results),
+        "execution_time": round(seconds, 3),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [
+            {
+                "name": result.name,
+                "score": result.score,
+                "max_score": result.points,
+                "status": "passed" if result.passed else "failed",
+                "output": result.feedback,
+                "tags": [result.module],
+                "visibility": "visible",
+            }
+            for result in results
+        ],
+        "extra_data": {"kit_version": kit_version(), "checks_sha256": checks_fingerprint()},
+    }
+
+
+def write_json(path: Path, report: dict) -> None:
+    """Write atomically: a reader never sees half a report."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(report, stream, indent=2, ensure_ascii=False)
+            stream.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def module_totals(results: list[CheckResult]) -> dict[str, tuple[int, int]]:
+    """``{module: (score, max_score)}`` in the exercises' order."""
+    totals: dict[str, tuple[int, int]] = {}
+    for result in results:
+        score, maximum = totals.get(result.module, (0, 0))
+        totals[result.module] = (score + result.score, maximum + result.points)
+    order = {name: index for index, name in enumerate(metadata.modules())}
+    return dict(sorted(totals.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def table(results: list[CheckResult]) -> str:
+    """One row per module: score / max and the first failing check's feedback."""
+    width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 110))
+    lines = []
+    for module, (score, maximum) in module_totals(results).items():
+        mark = "✓" if score == maximum else "✗"
+        first_failure = next((r for r in results if r.module == module and not r.passed), None)
+        summary = "all checks pass" if first_failure is None else first_failure.check
+        lines.append(f"  {mark} {module:<12} {score:>3} / {maximum:<3}  {summary}")
+        if first_failure is not None:
+            for paragraph in first_failure.feedback.splitlines():
+                wrapped = textwrap.wrap(paragraph, width - 25) or [""]
+                lines.extend(" " * 25 + line for line in wrapped)
+    score = sum(r.score for r in results)
+    maximum = sum(r.points for r in results)
+    lines.append(f"  {'Total':<14} {score:>3} / {maximum:<3}")
+    return "\n".join(lines)

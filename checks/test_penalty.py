@@ -1,0 +1,85 @@
+"""Checks for exercises/penalty.py: ``l2_penalty`` and ``ridge_loss``."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checks import contract_checks as contract
+from checks import feedback as fb
+from checks import oracles
+from checks import strategies as gen
+from checks.misconceptions import diagnose
+
+FUNCTIONS = ("l2_penalty", "ridge_loss")
+
+
+@given(w=st.integers(1, 6).flatmap(gen.vectors), lam=gen.lams(), n_samples=gen.sample_counts())
+def test_l2_penalty_matches_formula(penalty, w, lam, n_samples):
+    call = fb.describe_call("l2_penalty", w, lam, n_samples)
+    got = fb.as_number(penalty.l2_penalty(w, lam, n_samples), call)
+    expected, scale = oracles.l2_penalty(w, lam, n_samples)
+    fb.expect_close(got, expected, scale, call, formula="(λ/N) Σ w²", diagnose=lambda: diagnose(penalty, "l2_penalty"))
+
+
+@given(problem=gen.problems())
+def test_ridge_loss_matches_formula(penalty, problem):
+    p = problem
+    call = fb.describe_call("ridge_loss", p.X, p.y, p.w, p.b, p.lam)
+    got = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, p.lam), call)
+    expected, scale = oracles.ridge_loss(p.X, p.y, p.w, p.b, p.lam)
+    fb.expect_close(
+        got, expected, scale, call, formula="(1/N) Σ (Xw + b − y)² + (λ/N) Σ w²", diagnose=lambda: diagnose(penalty, "ridge_loss")
+    )
+
+
+@given(problem=gen.problems(), lam=st.floats(0.1, 100.0))
+def test_ridge_loss_never_penalizes_bias(penalty, problem, lam):
+    """J(w, b; λ) − J(w, b; 0) is the penalty (λ/N) Σ w², whatever the bias b."""
+    p = problem
+    call = fb.describe_call("ridge_loss", p.X, p.y, p.w, p.b, lam)
+    with_penalty = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, lam), call)
+    without = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, 0.0), call.replace(f"lam={fb.show(lam)}", "lam=0"))
+    expected, _ = oracles.l2_penalty(p.w, lam, len(p.y))
+    _, scale = oracles.ridge_loss(p.X, p.y, p.w, p.b, lam)
+    fb.expect_close(
+        with_penalty - without,
+        expected,
+        scale,
+        call,
+        what="a penalty part J(λ) − J(0) of",
+        formula="(λ/N) Σ w² (the bias is never penalized)",
+        diagnose=lambda: diagnose(penalty, "ridge_loss"),
+    )
+
+
+def test_accepts_lists_and_numpy_scalars(penalty):
+    for function in FUNCTIONS:
+        args = contract.loosened(function)
+        call = fb.describe_call(function, *args)
+        got = fb.as_number(penalty.outcome(function, *args).value, call)
+        expected, scale = getattr(oracles, function)(*contract.EXAMPLE_CALLS[function][0])
+        fb.expect_close(got, expected, scale, call, formula="the same value as for NumPy arrays")
+
+
+def test_returns_floats(penalty):
+    for function in FUNCTIONS:
+        contract.expect_types(penalty, function, "float")
+
+
+def test_rejects_bad_lam(penalty):
+    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_lam)
+
+
+def test_rejects_bad_n_samples(penalty):
+    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_counts)
+
+
+def test_rejects_bad_shapes(penalty):
+    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_shapes)
+
+
+def test_rejects_nan_and_infinity(penalty):
+    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_values)
+
+
+def test_does_not_modify_inputs(penalty):
+    contract.expect_unmodified(penalty, FUNCTIONS)
