@@ -43,3 +43,38 @@ def verify(session: nox.Session) -> None:
     """The kit's own test suite: proves the checks sound (see tests/)."""
     install_groups(session, "verify")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+# --------------------------------------------------------------- course site
+# mkdocs.yml and docs/ (lessons, quizzes, hooks); the browser tests live in
+# tests/site/ and run in `verify`.
+
+SITE_DIR = ROOT / "build" / "site"
+MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the course site into build/site/; any warning fails the build."""
+    install_groups(session, "docs")
+    session.run(
+        "mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR), *session.posargs, env=MKDOCS_ENV
+    )
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview of the course site at http://127.0.0.1:8000/."""
+    install_groups(session, "docs")
+    session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=MKDOCS_ENV)
+
+
+@nox.session
+def publish(session: nox.Session) -> None:
+    """Publish the site to the gh-pages branch (mkdocs gh-deploy). Never in CI."""
+    import os
+
+    if os.environ.get("CI"):
+        session.error("publish pushes to the gh-pages branch and is never run in CI")
+    install_groups(session, "docs")
+    session.run("mkdocs", "gh-deploy", "--strict", *session.posargs, env=MKDOCS_ENV)

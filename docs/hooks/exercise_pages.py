@@ -55,6 +55,7 @@ class Exercise:
     functions: list[Function] = field(default_factory=list)
     stub_found: bool = False
     n_checks: int | None = None
+    lesson_title: str = "the lesson"
 
     @property
     def page(self) -> str:
@@ -100,6 +101,7 @@ def load_exercises(root: Path) -> list[Exercise]:
         ex = Exercise(**{k: entry[k] for k in required})
         ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
         ex.n_checks = count_checks(root / "checks" / f"test_{ex.module}.py")
+        ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
         out.append(ex)
     if not out:
         raise PluginError(f"exercise pages: {path} lists no [[exercise]]")
@@ -122,6 +124,15 @@ def read_functions(path: Path) -> tuple[list[Function], bool]:
                 signature += f" -> {ast.unparse(node.returns)}"
             functions.append(Function(node.name, signature + ":", doc))
     return functions, True
+
+
+def lesson_title(path: Path) -> str:
+    """The first level-1 heading of a lesson (the link text on exercise pages)."""
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return "the lesson"
 
 
 def count_checks(path: Path) -> int | None:
@@ -151,12 +162,10 @@ def render_exercise(ex: Exercise, number: int, total: int) -> str:
         "",
         f"{ex.summary}",
         "",
-        "| | |",
-        "|---|---|",
-        f"| **File to edit** | `exercises/{ex.module}.py` |",
-        f"| **Lesson** | [read the lesson first]({_lesson_link(ex)}) |",
-        f"| **Points** | {ex.points_text()} |",
-        f"| **Grade just this one** | `{GRADE_ONE.format(module=ex.module)}` |",
+        f"- **File to edit:** `exercises/{ex.module}.py`",
+        f"- **Lesson:** [{ex.lesson_title}]({_lesson_link(ex)})",
+        f"- **Points:** {ex.points_text()}",
+        f"- **Grade just this one:** `{GRADE_ONE.format(module=ex.module)}`",
         "",
         "## What to write",
         "",
