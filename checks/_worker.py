@@ -23,8 +23,10 @@ import copy
 import importlib.util
 import os
 import pickle
+import select
 import struct
 import sys
+import time
 import traceback
 
 import numpy
@@ -32,11 +34,13 @@ import numpy
 _HEADER = struct.Struct(">Q")
 _ndarray = numpy.ndarray
 _generic = numpy.generic
-_array_equal = numpy.array_equal
 _isinstance = builtins.isinstance
 _type = builtins.type
 _dumps = pickle.dumps
 _loads = pickle.loads
+_read = os.read
+_select = select.select
+_monotonic = time.monotonic
 _MAX_ITEMS = 10_000
 _MAX_TEXT = 2_000
 
@@ -72,19 +76,22 @@ def encode(value, depth=0):
 
 
 def _snapshot(value):
+    """What an argument looked like before the call (bytes for arrays: cheap and exact)."""
     if _isinstance(value, _ndarray):
-        return value.copy()
-    try:
-        return copy.deepcopy(value)
-    except BaseException:
-        return None
+        return (value.shape, value.dtype.str, value.tobytes())
+    if _type(value) in (list, dict):
+        try:
+            return copy.deepcopy(value)
+        except BaseException:
+            return None
+    return None  # immutable
 
 
 def _unchanged(before, after):
     if _isinstance(after, _ndarray):
-        return _isinstance(before, _ndarray) and before.shape == after.shape and _array_equal(
-            before, after, equal_nan=True
-        )
+        return before == (after.shape, after.dtype.str, after.tobytes())
+    if before is None:
+        return True
     try:
         return bool(before == after)
     except BaseException:
@@ -105,18 +112,30 @@ def main():
         payload = _dumps(message, protocol=4)
         replies.write(_HEADER.pack(len(payload)) + payload)
 
-    def receive():
-        header = requests.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            raise EOFError
-        (size,) = _HEADER.unpack(header)
-        chunks = bytearray()
-        while len(chunks) < size:
-            chunk = requests.read(size - len(chunks))
+    request_fd = requests.fileno()
+    os.set_blocking(request_fd, False)
+
+    def read_exactly(size):
+        # Poll briefly before sleeping in select: the next call usually comes
+        # within microseconds, sooner than a sleeping process is woken.
+        data = bytearray()
+        while len(data) < size:
+            spin_until = _monotonic() + 0.002
+            while True:
+                try:
+                    chunk = _read(request_fd, size - len(data))
+                    break
+                except BlockingIOError:
+                    if _monotonic() > spin_until:
+                        _select([request_fd], [], [])
             if not chunk:
                 raise EOFError
-            chunks += chunk
-        return _loads(bytes(chunks))
+            data += chunk
+        return bytes(data)
+
+    def receive():
+        (size,) = _HEADER.unpack(read_exactly(_HEADER.size))
+        return _loads(read_exactly(size))
 
     sys.path.insert(0, submission)
     try:

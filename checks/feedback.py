@@ -59,18 +59,37 @@ def show(value) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def describe_call(function: str, *args) -> str:
-    """``name(param=value, ...)`` using the contract's parameter names."""
-    names = PARAMETERS.get(function, ())
-    parts = [f"{names[i]}={show(arg)}" if i < len(names) else show(arg) for i, arg in enumerate(args)]
-    return f"{function}({', '.join(parts)})"
+class Call:
+    """A call of a student function, shown as ``name(param=value, ...)`` when printed.
+
+    Formatting arrays is slow, and feedback needs it only when a check fails,
+    so the text is built on first use.
+    """
+
+    def __init__(self, function: str, args: tuple):
+        self.function, self.args = function, args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            names = PARAMETERS.get(self.function, ())
+            parts = [f"{names[i]}={show(arg)}" if i < len(names) else show(arg) for i, arg in enumerate(self.args)]
+            self._text = f"{self.function}({', '.join(parts)})"
+        return self._text
+
+    __repr__ = __str__
+
+
+def describe_call(function: str, *args) -> Call:
+    """The call ``function(*args)``, for feedback (formatted lazily)."""
+    return Call(function, args)
 
 
 def fail(message: str):
     raise CheckFailed(message)
 
 
-def as_number(got, call: str) -> float:
+def as_number(got, call: Call) -> float:
     """Return ``got`` as a float, or fail saying what came back instead."""
     try:
         array = np.asarray(got, dtype=float)
@@ -81,7 +100,7 @@ def as_number(got, call: str) -> float:
     return float(array)
 
 
-def as_vector(got, call: str, shape: tuple[int, ...]) -> np.ndarray:
+def as_vector(got, call: Call, shape: tuple[int, ...]) -> np.ndarray:
     """Return ``got`` as a float array of ``shape``, or fail with the difference."""
     try:
         array = np.asarray(got, dtype=float)
@@ -92,7 +111,7 @@ def as_vector(got, call: str, shape: tuple[int, ...]) -> np.ndarray:
     return array
 
 
-def as_pair(got, call: str) -> tuple:
+def as_pair(got, call: Call) -> tuple:
     """Unpack a two-item result (``(w, b)`` or ``(grad_w, grad_b)``)."""
     if isinstance(got, (tuple, list)) and len(got) == 2:
         return got[0], got[1]
@@ -108,7 +127,7 @@ def expect_close(
     got: np.ndarray | float,
     expected: np.ndarray | float,
     scale: np.ndarray | float,
-    call: str,
+    call: Call,
     *,
     formula: str,
     diagnose: Callable[[], str | None] | None = None,

@@ -12,7 +12,7 @@ from checks.misconceptions import diagnose
 FUNCTIONS = ("l2_penalty", "ridge_loss")
 
 
-@given(w=st.integers(1, 6).flatmap(gen.vectors), lam=gen.lams(), n_samples=gen.sample_counts())
+@given(w=gen.vectors(), lam=gen.lams(), n_samples=gen.sample_counts())
 def test_l2_penalty_matches_formula(penalty, w, lam, n_samples):
     call = fb.describe_call("l2_penalty", w, lam, n_samples)
     got = fb.as_number(penalty.l2_penalty(w, lam, n_samples), call)
@@ -37,7 +37,7 @@ def test_ridge_loss_never_penalizes_bias(penalty, problem, lam):
     p = problem
     call = fb.describe_call("ridge_loss", p.X, p.y, p.w, p.b, lam)
     with_penalty = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, lam), call)
-    without = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, 0.0), call.replace(f"lam={fb.show(lam)}", "lam=0"))
+    without = fb.as_number(penalty.ridge_loss(p.X, p.y, p.w, p.b, 0.0), fb.describe_call("ridge_loss", p.X, p.y, p.w, p.b, 0.0))
     expected, _ = oracles.l2_penalty(p.w, lam, len(p.y))
     _, scale = oracles.ridge_loss(p.X, p.y, p.w, p.b, lam)
     fb.expect_close(
@@ -56,7 +56,7 @@ def test_accepts_lists_and_numpy_scalars(penalty):
         args = contract.loosened(function)
         call = fb.describe_call(function, *args)
         got = fb.as_number(penalty.outcome(function, *args).value, call)
-        expected, scale = getattr(oracles, function)(*contract.EXAMPLE_CALLS[function][0])
+        expected, scale = getattr(oracles, function)(*gen.EXAMPLE_CALLS[function][0])
         fb.expect_close(got, expected, scale, call, formula="the same value as for NumPy arrays")
 
 
