@@ -327,19 +327,16 @@ def _same(a, b) -> bool:
     return a is not None and b is not None and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9))
 
 
-_cache: dict[tuple[int, str], str | None] = {}
-
-
 def diagnose(module, function: str) -> str | None:
     """Name the known mistake ``module.function`` makes, or return None.
 
-    ``module`` is the ``StudentModule`` proxy. The answer is cached per module
-    and function: a failing submission is probed once, not once per example.
+    ``module`` is the ``StudentModule`` proxy. The answer is kept on it: a
+    failing submission is probed once per function, not once per example.
     """
-    key = (id(module), function)
-    if key not in _cache:
-        _cache[key] = _match(module, function)
-    return _cache[key]
+    key = ("diagnosis", function)
+    if key not in module.memo:
+        module.memo[key] = _match(module, function)
+    return module.memo[key]
 
 
 def identify(module, function: str) -> Misconception | None:

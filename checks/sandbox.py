@@ -259,6 +259,7 @@ class StudentModule:
         self._unavailable: str | None = None  # why every call fails
         self._broken: dict[str, str] = {}  # function -> why it is not called again
         self._spent = 0.0
+        self.memo: dict = {}  # what checks learned about this module (e.g. its diagnoses)
         if not self.path.is_file():
             self._unavailable = f"{self.path.name} is missing from the submission folder"
 

@@ -1,0 +1,51 @@
+"""Every known mistake loses points on its own module only, and gets its own diagnosis.
+
+Also proves the converse the brief demands: every check fails on at least one
+realistic wrong implementation from the bank.
+"""
+
+import pytest
+
+from checks import metadata
+from checks.misconceptions import MISCONCEPTIONS
+from tests.conftest import MISTAKES
+
+DIAGNOSES = {m.key: m.diagnosis for mistakes in MISCONCEPTIONS.values() for m in mistakes}
+
+
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
+def test_mistake_loses_points_on_its_module(mistake_grades, entry):
+    scores = mistake_grades[entry.key].module_scores()
+    score, maximum = scores.pop(entry.module)
+    assert score < maximum, f"{entry.key} got full marks on {entry.module}"
+    lost_elsewhere = {module: s for module, s in scores.items() if s[0] < s[1]}
+    assert not lost_elsewhere, f"{entry.key} also lost points on {lost_elsewhere}"
+
+
+@pytest.mark.parametrize("entry", [e for e in MISTAKES if e.key in DIAGNOSES], ids=lambda entry: entry.key)
+def test_mistake_gets_its_own_diagnosis(mistake_grades, entry):
+    outputs = [test["output"] for test in mistake_grades[entry.key].failed(entry.module)]
+    assert any(DIAGNOSES[entry.key] in output for output in outputs), "\n---\n".join(outputs)
+
+
+def test_every_misconception_has_a_mistake_in_the_bank():
+    assert set(DIAGNOSES) <= {entry.key for entry in MISTAKES}
+
+
+def test_every_check_fails_on_some_mistake(mistake_grades, stub_grade):
+    caught = {test["name"] for graded in mistake_grades.values() for test in graded.failed()}
+    never = [test["name"] for test in stub_grade.report["tests"] if test["name"] not in caught]
+    assert not never, f"no realistic wrong implementation fails: {never}"
+
+
+def test_bank_counts(mistake_grades, capsys):
+    diagnosed = sum(
+        any(DIAGNOSES[key] in t["output"] for t in graded.failed()) for key, graded in mistake_grades.items() if key in DIAGNOSES
+    )
+    modules = {entry.module for entry in MISTAKES}
+    with capsys.disabled():
+        print(
+            f"\nmistake bank: {len(MISTAKES)} mistakes over {len(modules)} modules; "
+            f"{len(DIAGNOSES)} misconceptions, {diagnosed} diagnosed as themselves"
+        )
+    assert modules == set(metadata.modules())

@@ -1,0 +1,80 @@
+"""The reference solutions earn full marks, the untouched stubs earn nothing, and reports are sound."""
+
+import re
+
+from checks import metadata
+from tests import bank
+from tests.conftest import MISTAKES, grade
+
+REQUIRED_TEST_FIELDS = {"name": str, "score": (int, float), "max_score": (int, float), "status": str, "output": str, "tags": list}
+
+
+def test_solutions_get_full_marks(reference_grade):
+    report = reference_grade.report
+    failures = [f"{t['name']}: {t['output']}" for t in reference_grade.failed()]
+    assert not failures, "\n".join(failures)
+    assert report["score"] == report["max_score"] > 0
+    assert reference_grade.returncode == 0
+
+
+def test_stubs_get_zero_and_the_grader_finishes(stub_grade):
+    assert stub_grade.returncode == 1
+    assert stub_grade.report["score"] == 0
+    assert "Traceback" not in stub_grade.stdout + stub_grade.stderr
+
+
+def test_every_check_fails_on_the_stubs(stub_grade):
+    passing = [t["name"] for t in stub_grade.report["tests"] if t["status"] == "passed"]
+    assert not passing
+
+
+def test_stub_feedback_says_not_implemented(stub_grade):
+    for test in stub_grade.report["tests"]:
+        assert "not implemented yet" in test["output"], test
+
+
+def test_report_has_the_gradescope_schema(reference_grade, stub_grade):
+    for graded in (reference_grade, stub_grade):
+        report = graded.report
+        assert isinstance(report["score"], (int, float)) and isinstance(report["max_score"], (int, float))
+        assert report["score"] == sum(t["score"] for t in report["tests"])
+        assert report["max_score"] == sum(t["max_score"] for t in report["tests"])
+        for test in report["tests"]:
+            for field, kind in REQUIRED_TEST_FIELDS.items():
+                assert isinstance(test[field], kind), (field, test)
+            assert test["status"] in {"passed", "failed"}
+            assert test["tags"][0] in metadata.modules()
+            assert test["name"].startswith(test["tags"][0] + ": ")
+            assert test["score"] == (test["max_score"] if test["status"] == "passed" else 0)
+        assert re.fullmatch(r"[0-9a-f]{64}", report["extra_data"]["checks_sha256"])
+
+
+def test_every_module_is_listed_with_all_its_checks(reference_grade, stub_grade):
+    assert reference_grade.module_scores().keys() == set(metadata.modules())
+    assert [t["name"] for t in reference_grade.report["tests"]] == [t["name"] for t in stub_grade.report["tests"]]
+
+
+def test_table_shows_every_module_and_the_total(stub_grade):
+    for module in metadata.modules():
+        assert re.search(rf"{module}\s+0 / \d+", stub_grade.stdout)
+    assert re.search(r"Total\s+0 / \d+", stub_grade.stdout)
+
+
+def _mistake(key):
+    return next(entry for entry in MISTAKES if entry.key == key)
+
+
+def test_grading_twice_gives_the_same_report(mistake_grades, tmp_path):
+    """Determinism on a submission that fails in an input-dependent way (shrunk examples in the feedback)."""
+    entry = _mistake("ridge_gradients.penalty_forgot_1_over_n")
+    again = grade(bank.build_submission(entry, tmp_path / "again"))
+    first = mistake_grades[entry.key].report
+    assert again.report["tests"] == first["tests"]
+    assert again.report["score"] == first["score"]
+
+
+def test_only_gives_the_same_verdicts_as_a_full_run(mistake_grades, tmp_path):
+    entry = _mistake("gradient_step.decays_bias")
+    only = grade(bank.build_submission(entry, tmp_path / "only"), "--only", "bias")
+    full = [test for test in mistake_grades[entry.key].report["tests"] if test["tags"][0] == "bias"]
+    assert only.report["tests"] == full
