@@ -1,0 +1,59 @@
+"""Bad input to the grader: exit status 2 and one line starting with 'error:', never a traceback."""
+
+import os
+import stat
+
+import pytest
+
+from tests.conftest import ROOT, grade
+
+
+def _run(*arguments, cwd=ROOT):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "checks.grade", *arguments], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (("--only", "nope"), "unknown module 'nope'"),
+        (("no/such/folder",), "no such folder"),
+        (("README.md",), "is a file"),
+        (("--report", "/proc/forbidden/results.json"), "cannot write the report"),
+        (("--report", "tests"), "is a folder"),
+        (("--frobnicate",), "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_error_line(arguments, message):
+    completed = _run(*arguments)
+    assert completed.returncode == 2
+    lines = (completed.stdout + completed.stderr).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], lines
+
+
+def test_unwritable_report_file(tmp_path):
+    report = tmp_path / "results.json"
+    report.write_text("{}")
+    report.chmod(stat.S_IRUSR)
+    if os.access(report, os.W_OK):
+        pytest.skip("running as a user who can write read-only files (root)")
+    assert _run("--report", str(report)).returncode == 2
+
+
+def test_full_marks_exit_0_and_failures_exit_1(reference_grade, stub_grade):
+    assert reference_grade.returncode == 0
+    assert stub_grade.returncode == 1
+
+
+def test_report_goes_where_asked(tmp_path):
+    completed = _run("solutions", "--only", "decay", "--report", str(tmp_path / "out.json"))
+    assert completed.returncode == 0
+    assert (tmp_path / "out.json").is_file()
+    assert "decay" in completed.stdout and "Total" in completed.stdout
+
+
+def test_grades_exercises_by_default_from_the_kit_root():
+    graded = grade("exercises", "--only", "penalty")
+    assert graded.report["max_score"] > 0 and graded.report["score"] == 0
