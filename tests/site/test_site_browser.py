@@ -115,22 +115,18 @@ def test_page(tab, screenshots, site_metrics, path):
     tab.assert_clean()
 
 
-def test_every_figure_is_shown(tab):
-    """Each build-time figure appears on some lesson and loads as an SVG."""
+def test_every_figure_is_shown(built_site, tab):
+    """Each build-time figure appears on some lesson and is served as an SVG."""
     seen = set()
     for path in LESSONS:
-        tab.goto(path)
-        for src in tab.page.locator("article figure.ridge-figure img").evaluate_all(
-            "imgs => imgs.map(i => i.getAttribute('src'))"
-        ):
-            seen.add(src.rsplit("/", 1)[-1])
+        html = (built_site / path / "index.html").read_text(encoding="utf-8")
+        seen.update(re.findall(r'<figure class="ridge-figure">\s*(?:<p>\s*)?<img [^>]*src="[^"]*/figures/([a-z0-9-]+\.svg)"', html))
     expected = {"ridge-trace.svg", "decay-l1-l2.svg", "geometry.svg", "validation-curve.svg", "forgotten-n.svg"}
     assert expected <= seen, f"figures missing from the lessons: {sorted(expected - seen)}"
     for name in sorted(expected):
         response = tab.page.request.get(f"{tab.site_url}/figures/{name}")
         assert response.ok and response.headers["content-type"].startswith("image/svg"), name
         assert b"<svg" in response.body()[:500]
-    tab.assert_clean()
 
 
 def _feedback(quiz) -> tuple[str, str]:
@@ -193,23 +189,83 @@ def _check_fill_quiz(page, quiz, qid: str) -> None:
     assert "correct" in cls.split() and "Correct" in text, f"{qid}: the right fill-in did not show success"
 
 
+QUIZ_WALK = r"""() => {
+  const problems = [];
+  let questions = 0, wrongAnswers = 0;
+  const feedback = quiz => {
+    const box = quiz.querySelector(".quiz-feedback");
+    const item = box && box.querySelector(".quiz-feedback-item");
+    return {visible: box && !box.classList.contains("hidden"), cls: item ? item.className : "",
+            html: Array.from(box ? box.querySelectorAll(".quiz-feedback-item-content") : []).map(i => i.innerHTML)};
+  };
+  for (const quiz of document.querySelectorAll("article div.quiz")) {
+    questions++;
+    const id = quiz.id;
+    const submit = quiz.querySelector("button.quiz-button:not(.quiz-reset-button)");
+    const reset = quiz.querySelector("button.quiz-reset-button");
+    if (quiz.classList.contains("quiz-fill-blank")) {
+      const blank = quiz.querySelector("input.quiz-blank-input");
+      blank.value = "not the answer"; submit.click(); wrongAnswers++;
+      let f = feedback(quiz);
+      const section = quiz.querySelector("section.content");
+      if (!f.visible || !/\bincorrect\b/.test(f.cls)) problems.push(id + ": wrong fill-in not marked incorrect");
+      if (section.classList.contains("hidden") || !section.textContent.trim()) problems.push(id + ": no explanation after a wrong fill-in");
+      blank.value = blank.dataset.answer; submit.click();
+      f = feedback(quiz);
+      if (!/(^|\s)correct\b/.test(f.cls)) problems.push(id + ": right fill-in did not succeed");
+      continue;
+    }
+    const inputs = Array.from(quiz.querySelectorAll('fieldset input[name="answer"]'));
+    const right = inputs.filter(i => i.dataset.correct === "true");
+    const wrong = inputs.filter(i => i.dataset.correct !== "true");
+    if (!right.length || !wrong.length) { problems.push(id + ": needs right and wrong answers"); continue; }
+    const multiple = inputs[0].type === "checkbox";
+    for (const input of wrong) {
+      wrongAnswers++;
+      const own = input.parentElement.querySelector(".answer-feedback");
+      if (!own || !own.textContent.trim()) { problems.push(id + ": wrong answer " + input.value + " has no explanation"); continue; }
+      if (multiple) { reset.click(); input.click(); submit.click(); } else { input.click(); }
+      const f = feedback(quiz);
+      if (!f.visible || !/\bincorrect\b/.test(f.cls)) problems.push(id + ": wrong answer " + input.value + " not marked incorrect");
+      if (!f.html.includes(own.innerHTML)) problems.push(id + ": wrong answer " + input.value + " did not show its own explanation");
+    }
+    if (multiple) { reset.click(); right.forEach(i => i.click()); submit.click(); } else { right[0].click(); }
+    const f = feedback(quiz);
+    if (!/(^|\s)correct\b/.test(f.cls)) problems.push(id + ": the right answer did not show success");
+  }
+  return {problems, questions, wrongAnswers};
+}"""
+
+
 @pytest.mark.parametrize("path", LESSONS)
 def test_quizzes(tab, path):
-    """At least four questions; every wrong answer explains itself; right ones succeed."""
+    """At least four questions; every wrong answer shows its own explanation; right ones succeed."""
     tab.goto(path)
+    result = tab.page.evaluate(QUIZ_WALK)
+    assert result["questions"] >= 4, f"{path} has {result['questions']} quiz questions, fewer than four"
+    assert not result["problems"], "\n".join(result["problems"])
+    tab.assert_clean()
+
+
+def test_quiz_with_real_clicks(tab):
+    """The same, clicking and typing like a student: single, multiple choice and fill-in."""
+    tab.goto("lessons/overfitting/")
     page = tab.page
     wait_for_math(page)
     quizzes = page.locator("article div.quiz")
-    count = quizzes.count()
-    assert count >= 4, f"{path} has {count} quiz questions, fewer than four"
-    for k in range(count):
+    kinds = set()
+    for k in range(quizzes.count()):
         quiz = quizzes.nth(k)
         quiz.scroll_into_view_if_needed()
-        qid = f"{path}#{quiz.get_attribute('id')}"
+        qid = f"overfitting#{quiz.get_attribute('id')}"
         if "quiz-fill-blank" in (quiz.get_attribute("class") or ""):
             _check_fill_quiz(page, quiz, qid)
+            kinds.add("fill")
         else:
             _check_choice_quiz(page, quiz, qid)
+            kinds.add(quiz.locator("fieldset input").first.get_attribute("type"))
+    assert kinds == {"radio", "checkbox", "fill"}, kinds
+    page.locator("article div.quiz").first.screenshot(path=str(ROOT / "build" / "screenshots" / "quiz-answered.png"))
     tab.assert_clean()
 
 
