@@ -39,6 +39,20 @@ def grade(session: nox.Session) -> None:
 
 
 @nox.session
+def hint(session: nox.Session) -> None:
+    """Show the next hint for a module: nox -s hint -- MODULE."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.hint", *session.posargs)
+
+
+@nox.session
+def watch(session: nox.Session) -> None:
+    """Re-grade each module as soon as its file is saved (Ctrl-C to stop)."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.watch", *session.posargs)
+
+
+@nox.session
 def verify(session: nox.Session) -> None:
     """The kit's own test suite: proves the checks sound (see tests/)."""
     install_groups(session, "verify")

@@ -12,6 +12,7 @@ starting ``error:`` and no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -150,6 +151,28 @@ def run_checks(folder: Path, selected: tuple[str, ...]) -> list[CheckResult]:
     return collector.results
 
 
+@contextlib.contextmanager
+def grading_environment():
+    """Set up this process for ``run_checks``: call it once around any number of runs.
+
+    Hypothesis gets a fresh storage folder outside the submission (nothing
+    carries over between runs), and pytest loads only the kit's own plugins
+    (others installed beside it must not change grading).
+    """
+    saved = {key: os.environ.get(key) for key in ("HYPOTHESIS_STORAGE_DIRECTORY", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    with tempfile.TemporaryDirectory(prefix="ridge-lab-hypothesis-") as storage:
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
@@ -159,11 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else metadata.modules()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="ridge-lab-hypothesis-") as storage:
-        # Outside the submission and fresh every run: nothing carries over.
-        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
-        # Only the kit's own plugins: others installed beside it must not change grading.
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    with grading_environment():
         print(f"Ridge Lab: grading {arguments.path} ({', '.join(selected)})", flush=True)
         try:
             results = run_checks(folder, selected)
@@ -171,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_ERROR
     seconds = time.perf_counter() - started
-    print(report.table(results))
     report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
-    print(f"Report written to {arguments.report} ({seconds:.1f} s).")
+    try:
+        print(report.table(results))
+        print(report.progress(results, graded_all=arguments.only is None))
+        print(f"Report written to {arguments.report} ({seconds:.1f} s).")
+    except BrokenPipeError:  # e.g. piped into head: the report is already written
+        sys.stderr.close()
     return EXIT_PASSED if all(result.passed for result in results) else EXIT_FAILED
 
 

@@ -122,3 +122,22 @@ def table(results: list[CheckResult]) -> str:
     maximum = sum(r.points for r in results)
     lines.append(f"  {'Total':<14} {score:>3} / {maximum:<3}")
     return "\n".join(lines)
+
+
+def progress(results: list[CheckResult], *, graded_all: bool) -> str:
+    """Overall progress (modules complete / total, a bar) and what to do next."""
+    totals = module_totals(results)
+    complete = [module for module, (score, maximum) in totals.items() if score == maximum]
+    width = 20
+    filled = round(width * len(complete) / len(totals)) if totals else 0
+    lines = [f"  Progress [{'#' * filled}{'.' * (width - filled)}] {len(complete)}/{len(totals)} modules complete"]
+    remaining = [module for module in totals if module not in complete]
+    if remaining:
+        nxt = remaining[0]
+        title = metadata.exercise(nxt).title
+        lines.append(f"  Next: {nxt} ({title}): nox -s grade -- --only {nxt}   (stuck? nox -s hint -- {nxt})")
+    elif graded_all:
+        lines.append("  Every module is complete. Well done!")
+    else:
+        lines.append("  This module is complete: run nox -s grade to see every module.")
+    return "\n".join(lines)

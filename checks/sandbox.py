@@ -248,9 +248,11 @@ class StudentModule:
         The module, e.g. ``"penalty"``.
     folder : Path
         The submission folder holding ``<name>.py``.
+    refusal : str, optional
+        Why the module must not be run at all (every call then fails with it).
     """
 
-    def __init__(self, name: str, folder: Path):
+    def __init__(self, name: str, folder: Path, refusal: str | None = None):
         self.name = name
         self.folder = Path(folder).resolve()
         self.path = self.folder / f"{name}.py"
@@ -262,6 +264,8 @@ class StudentModule:
         self.memo: dict = {}  # what checks learned about this module (e.g. its diagnoses)
         if not self.path.is_file():
             self._unavailable = f"{self.path.name} is missing from the submission folder"
+        elif refusal is not None:
+            self._unavailable = refusal
 
     def start(self) -> None:
         """Start the worker now (so it imports NumPy while pytest collects)."""

@@ -110,6 +110,14 @@ def ridge_loss(X, y, w, b, lam):
     return (i for i in range(3))
 '''
 
+SHORTCUT = '''
+from sklearn.linear_model import Ridge
+
+def ridge_closed_form(X, y, lam, fit_intercept=True):
+    model = Ridge(alpha=lam, fit_intercept=fit_intercept).fit(X, y)
+    return model.coef_, float(model.intercept_)
+'''
+
 # case: (module replaced, source, whether appended to the reference module, phrase in the feedback)
 CASES = {
     "hang": ("penalty", HANG, True, "did not return within"),
@@ -121,6 +129,7 @@ CASES = {
     "monkeypatching numpy, pytest and builtins": ("gradient", MONKEYPATCH, True, "returned"),
     "forged results.json": ("decay", FORGED_REPORT, True, "decay_factor"),
     "syntax error": ("bias", SYNTAX_ERROR, False, "SyntaxError"),
+    "scikit-learn shortcut": ("closed_form", SHORTCUT, True, "imports sklearn.linear_model (scikit-learn), which solves the exercise for you"),
     "unpicklable and hostile return values": ("penalty", ODD_RETURNS, True, "which is not a number"),
 }
 

@@ -1,0 +1,73 @@
+"""Progressive hints: ``python -m checks.hint MODULE`` (``nox -s hint -- MODULE``).
+
+Each call shows the next hint of the module, like learntools' ``hint(n)``; the
+hints live in ``checks/exercises.toml``. How many were shown is remembered in
+``.ridge-lab/hints.json`` beside the kit (``--reset`` forgets, ``--all``
+shows every hint at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from checks import metadata
+from checks.report import KIT_ROOT
+
+STATE_FILE = KIT_ROOT / ".ridge-lab" / "hints.json"
+
+
+def _load(path: Path) -> dict[str, int]:
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {key: value for key, value in state.items() if isinstance(value, int)} if isinstance(state, dict) else {}
+
+
+def _save(path: Path, state: dict[str, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=2) + "\n")
+
+
+def next_hints(module: str, state: dict[str, int], *, show_all: bool = False) -> tuple[list[tuple[int, str]], int]:
+    """The hints to show now as ``(number, text)`` pairs, and the new count shown."""
+    hints = metadata.exercise(module).hints
+    shown = len(hints) if show_all else min(state.get(module, 0) + 1, len(hints))
+    first = 0 if show_all else shown - 1
+    return [(number + 1, hints[number]) for number in range(first, shown)], shown
+
+
+def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
+    parser = argparse.ArgumentParser(prog="nox -s hint --", description="Show the next hint for a module.")
+    parser.add_argument("module", nargs="?", help=", ".join(metadata.modules()))
+    parser.add_argument("--all", action="store_true", help="show every hint of the module")
+    parser.add_argument("--reset", action="store_true", help="forget which hints were shown")
+    arguments = parser.parse_args(argv)
+    state = _load(state_file)
+    if arguments.reset:
+        state.pop(arguments.module, None) if arguments.module else state.clear()
+        _save(state_file, state)
+        print(f"Hints reset{' for ' + arguments.module if arguments.module else ''}.")
+        return 0
+    if arguments.module not in metadata.modules():
+        print(f"error: give a module: {', '.join(metadata.modules())}", file=sys.stderr)
+        return 2
+    exercise = metadata.exercise(arguments.module)
+    hints, shown = next_hints(arguments.module, state, show_all=arguments.all)
+    print(f"{exercise.title} ({exercise.module})")
+    for number, text in hints:
+        print(f"\nHint {number}/{len(exercise.hints)}: {text}")
+    if shown >= len(exercise.hints):
+        print(f"\nThat was the last hint. The lesson explains the rest: docs/{exercise.lesson}")
+    else:
+        print(f"\nRun nox -s hint -- {exercise.module} again for the next hint.")
+    state[arguments.module] = shown
+    _save(state_file, state)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
