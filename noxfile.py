@@ -52,6 +52,14 @@ def watch(session: nox.Session) -> None:
     session.run("python", "-m", "checks.watch", *session.posargs)
 
 
+@nox.session(venv_backend="none")
+def bench(session: nox.Session) -> None:
+    """Time grading on this machine (warm and cold runs, medians of 5)."""
+    import sys
+
+    session.run(sys.executable, "-m", "tools.bench", *session.posargs, external=True)
+
+
 @nox.session
 def verify(session: nox.Session) -> None:
     """The kit's own test suite: proves the checks sound (see tests/)."""

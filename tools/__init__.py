@@ -1,0 +1,1 @@
+"""Instructor tools: benchmarks, release and autograder builders."""

@@ -1,0 +1,93 @@
+"""Grading speed on this machine: ``nox -s bench`` (``python -m tools.bench``).
+
+Students grade on every save, so the kit's goal is: a warm ``nox -s grade`` on
+the reference solutions within 2 s (median of 5), ``--only MODULE`` within 1 s,
+and a cold first run, environment creation included, within 30 s. This prints
+those figures next to the floor (importing NumPy, pytest and Hypothesis) and
+splits a run into what dominates it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOX = [sys.executable, "-m", "nox", "--no-color"]
+
+
+def timed(command: list[str], runs: int, env: dict | None = None) -> list[float]:
+    """Wall-clock seconds of ``runs`` runs of ``command`` (its output discarded)."""
+    seconds = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        seconds.append(time.perf_counter() - began)
+    return seconds
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+
+
+def row(label: str, seconds: list[float], goal: float | None = None) -> str:
+    median = statistics.median(seconds)
+    verdict = "" if goal is None else ("  ok" if median <= goal else f"  over the {goal:g} s goal")
+    spread = f"(min {min(seconds):.2f}, max {max(seconds):.2f}, n={len(seconds)})" if len(seconds) > 1 else ""
+    return f"  {label:<44} {median:6.2f} s  {spread}{verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--skip-cold", action="store_true", help="skip the cold run (it downloads packages)")
+    arguments = parser.parse_args(argv)
+    runs = arguments.runs
+
+    print(f"Ridge Lab grading benchmark: {machine()}")
+    subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    floor = timed([str(grade_python), "-c", "import numpy, pytest, hypothesis"], runs)
+    grader = timed([str(grade_python), "-m", "checks.grade", "solutions", "--report", os.devnull], runs)
+    full = timed([*NOX, "-s", "grade", "--", "solutions", "--report", os.devnull], runs)
+    print(row("floor: import numpy, pytest, hypothesis", floor))
+    print(row("grader alone: python -m checks.grade solutions", grader))
+    print(row("nox -s grade -- solutions (warm)", full, goal=2.0))
+    from checks import metadata
+
+    for module in metadata.modules():
+        only = timed([*NOX, "-s", "grade", "--", "solutions", "--only", module, "--report", os.devnull], runs)
+        print(row(f"nox -s grade -- solutions --only {module}", only, goal=1.0))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report_path = Path(scratch) / "r.json"
+        subprocess.run([str(grade_python), "-m", "checks.grade", "solutions", "--report", str(report_path)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        checks_seconds = json.loads(report_path.read_text())["execution_time"]
+        if not arguments.skip_cold:
+            cold = timed([*NOX, "--envdir", str(Path(scratch) / "envs"), "-s", "grade", "--", "solutions", "--report", os.devnull], 1)
+            print(row("cold: new environment + grade (pip cache warm)", cold, goal=30.0))
+    median_grader, median_floor, median_full = (statistics.median(x) for x in (grader, floor, full))
+    print("\nWhere a warm `nox -s grade` spends its time (medians):")
+    print(f"  nox itself (start-up, environment check)      {median_full - median_grader:6.2f} s")
+    print(f"  Python start-up and imports (the floor)       {median_floor:6.2f} s")
+    print(f"  pytest collection and grader set-up           {max(median_grader - median_floor - checks_seconds, 0):6.2f} s")
+    print(f"  running the checks (Hypothesis + sandbox)      {checks_seconds:6.2f} s  (one run)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
