@@ -150,8 +150,8 @@
       if (p.l2) {
         chart.line(steps, p.l2, "rw-l2");
         var last = p.l2[p.l2.length - 1];
-        parts.push("L2 (solid): after " + data.steps + " steps w = " + fmt(last) +
-          (last !== 0 ? ", still not zero." : "."));
+        parts.push(p.factor === 1 ? "With λ = 0 nothing decays: w stays " + fmt(last) + "." :
+          "L2 (solid): after " + data.steps + " steps w = " + fmt(last) + (last !== 0 ? ", still not zero." : "."));
       } else {
         parts.push("L2: the reference decay_trajectory refuses this step size (" + p.error + ").");
       }
