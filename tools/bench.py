@@ -51,6 +51,38 @@ def row(label: str, seconds: list[float], goal: float | None = None) -> str:
     return f"  {label:<44} {median:6.2f} s  {spread}{verdict}"
 
 
+def diagnosis_cost(runs: int) -> tuple[float, float]:
+    """Median seconds to grade a wrong submission in-process, with and without diagnosis.
+
+    The submission has one known mistake per module (from the mistake bank),
+    so every module's checks fail and ask for a diagnosis.
+    """
+    from checks import grade, metadata, misconceptions
+    from tests import bank
+
+    chosen = {}
+    for entry in bank.read_entries(ROOT / "tests" / "mistakes", "mistake"):
+        if entry.key.split(".")[0] in misconceptions.MISCONCEPTIONS and entry.module not in chosen:
+            chosen[entry.module] = entry
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = bank.build_submission(None, Path(scratch) / "wrong")
+        for entry in chosen.values():
+            path = folder / f"{entry.module}.py"
+            path.write_text(path.read_text() + "\n\n" + entry.code + "\n")
+        timings = {True: [], False: []}
+        original = misconceptions._match
+        with grade.grading_environment():
+            grade.run_checks(folder, metadata.modules())  # warm imports
+            for _ in range(runs):
+                for enabled in (True, False):
+                    misconceptions._match = original if enabled else (lambda module, function: None)
+                    began = time.perf_counter()
+                    grade.run_checks(folder, metadata.modules())
+                    timings[enabled].append(time.perf_counter() - began)
+        misconceptions._match = original
+    return statistics.median(timings[True]), statistics.median(timings[False])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
@@ -82,10 +114,13 @@ def main(argv: list[str] | None = None) -> int:
             print(row("cold: new environment + grade (pip cache warm)", cold, goal=30.0))
     median_grader, median_floor, median_full = (statistics.median(x) for x in (grader, floor, full))
     print("\nWhere a warm `nox -s grade` spends its time (medians):")
-    print(f"  nox itself (start-up, environment check)      {median_full - median_grader:6.2f} s")
-    print(f"  Python start-up and imports (the floor)       {median_floor:6.2f} s")
-    print(f"  pytest collection and grader set-up           {max(median_grader - median_floor - checks_seconds, 0):6.2f} s")
-    print(f"  running the checks (Hypothesis + sandbox)      {checks_seconds:6.2f} s  (one run)")
+    print(f"  nox itself (start-up, environment check)          {median_full - median_grader:6.2f} s")
+    print(f"  Python start-up and imports (the floor)           {median_floor:6.2f} s")
+    print(f"  the rest of the grader (collection, checks)       {median_grader - median_floor:6.2f} s")
+    print(f"    of which the grader's own clock (pytest run)    {checks_seconds:6.2f} s  (one run)")
+    with_diagnosis, without = diagnosis_cost(runs)
+    print("\nMisconception diagnosis on a submission with one known mistake per module (in-process):")
+    print(f"  with diagnosis {with_diagnosis:.2f} s, without {without:.2f} s: +{100 * (with_diagnosis / without - 1):.0f} % (goal ≤ 10 %)")
     return 0
 
 
