@@ -77,3 +77,19 @@ def check_columns(X: np.ndarray, w: np.ndarray, x_name: str = "X", w_name: str =
     """Require one weight per column of the design matrix."""
     if X.shape[1] != w.shape[0]:
         raise ValueError(f"{x_name} has {X.shape[1]} columns but {w_name} has {w.shape[0]} entries")
+
+
+def regression_inputs(X, y, w, b, lam):
+    """Validate the arguments every loss and gradient function takes.
+
+    Returns ``(X, y, w, b, lam)`` as float64 arrays of shapes (N, d), (N,),
+    (d,) and two floats; raises ``ValueError`` naming the bad argument.
+    """
+    X = as_array(X, "X", ndim=2)
+    y = as_array(y, "y", ndim=1)
+    w = as_array(w, "w", ndim=1)
+    b = as_real(b, "b")
+    lam = as_real(lam, "lam", minimum=0.0)
+    check_rows(X, y)
+    check_columns(X, w)
+    return X, y, w, b, lam

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from _validation import as_array, as_real, check_columns, check_rows
+from gradient import ridge_gradients
 
 
 def augmented_gradient(Xa, y, theta, lam):
@@ -81,16 +82,6 @@ def gradient_step(X, y, w, b, lam, lr):
         finite, the shapes do not match, ``b`` is not finite, ``lam`` is
         negative or ``lr`` is not positive. The message names the argument.
     """
-    X = as_array(X, "X", ndim=2)
-    y = as_array(y, "y", ndim=1)
-    w = as_array(w, "w", ndim=1)
-    b = as_real(b, "b")
-    lam = as_real(lam, "lam", minimum=0.0)
     lr = as_real(lr, "lr", positive=True)
-    check_rows(X, y)
-    check_columns(X, w)
-    n_samples = X.shape[0]
-    residuals = X @ w + b - y
-    grad_w = (2.0 / n_samples) * (X.T @ residuals) + (2.0 * lam / n_samples) * w
-    grad_b = 2.0 * residuals.sum() / n_samples
-    return w - lr * grad_w, float(b - lr * grad_b)
+    grad_w, grad_b = ridge_gradients(X, y, w, b, lam)
+    return np.asarray(w, dtype=float) - lr * grad_w, float(b - lr * grad_b)

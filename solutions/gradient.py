@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _validation import as_array, as_count, as_real, check_columns, check_rows
+from _validation import as_array, as_count, as_real, regression_inputs
 
 
 def penalty_gradient(w, lam, n_samples):
@@ -68,13 +68,7 @@ def ridge_gradients(X, y, w, b, lam):
         finite, the shapes do not match, ``b`` is not a finite number or
         ``lam`` is negative. The message names the argument.
     """
-    X = as_array(X, "X", ndim=2)
-    y = as_array(y, "y", ndim=1)
-    w = as_array(w, "w", ndim=1)
-    b = as_real(b, "b")
-    lam = as_real(lam, "lam", minimum=0.0)
-    check_rows(X, y)
-    check_columns(X, w)
+    X, y, w, b, lam = regression_inputs(X, y, w, b, lam)
     n_samples = X.shape[0]
     residuals = X @ w + b - y
     grad_w = (2.0 / n_samples) * (X.T @ residuals) + (2.0 * lam / n_samples) * w

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _validation import as_array, as_count, as_real, check_columns, check_rows
+from _validation import as_array, as_count, as_real, regression_inputs
 
 
 def l2_penalty(w, lam, n_samples):
@@ -68,13 +68,7 @@ def ridge_loss(X, y, w, b, lam):
         ``X`` columns against ``w``), if ``b`` is not a finite number, or if
         ``lam`` is negative. The message names the argument.
     """
-    X = as_array(X, "X", ndim=2)
-    y = as_array(y, "y", ndim=1)
-    w = as_array(w, "w", ndim=1)
-    b = as_real(b, "b")
-    lam = as_real(lam, "lam", minimum=0.0)
-    check_rows(X, y)
-    check_columns(X, w)
+    X, y, w, b, lam = regression_inputs(X, y, w, b, lam)
     n_samples = X.shape[0]
     residuals = X @ w + b - y
     return float(np.dot(residuals, residuals) / n_samples + lam * np.dot(w, w) / n_samples)

@@ -8,8 +8,8 @@ small implementations, each function decorated with the entry it belongs to::
         ...
 
 The files are read as text, never imported. An entry becomes a submission
-folder by copying ``solutions/`` and appending the entry's functions (and the
-file's undecorated helper functions) to its module: the later definition replaces the reference
+folder by copying ``solutions/`` and appending the entry's functions (with the
+file's imports and undecorated helper functions) to its module: the later definition replaces the reference
 one, and may use the reference module's imports and helpers.
 
 An entry whose key names a known misconception (``checks/misconceptions.py``)
@@ -55,6 +55,8 @@ def read_entries(folder: Path, decorator: str) -> list[Entry]:
         lines = source.splitlines()
         helpers, decorated = [], []
         for node in ast.parse(source).body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not ast.unparse(node).startswith("from tests"):
+                helpers.append(ast.unparse(node))  # the file's own imports travel with its entries
             if not isinstance(node, ast.FunctionDef):
                 continue
             keys = [
