@@ -10,7 +10,7 @@ Nothing about an exercise is written twice. At build time this hook reads
 
 and turns them into virtual pages ``exercises/<module>.md`` plus an overview
 ``exercises/index.md``. The pages are appended to the "Exercises" section of
-the nav, and every lesson named by an exercise gets a "Practise it" box that
+the nav, and every lesson named by an exercise gets a "Practice it" box that
 links to its exercise page.
 """
 
@@ -281,7 +281,7 @@ def on_page_markdown(markdown: str, page, config, files):
         if ex.lesson.split("#")[0] == src:
             rel = "../" + ex.page
             boxes.append(
-                f'!!! example "Practise it: {ex.title}"\n\n'
+                f'!!! example "Practice it: {ex.title}"\n\n'
                 f"    {ex.summary} Go to [the exercise]({rel}); grade it with "
                 f"`{GRADE_ONE.format(module=ex.module)}`.\n"
             )

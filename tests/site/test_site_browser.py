@@ -97,7 +97,7 @@ def _shot_name(path: str) -> str:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page(tab, screenshots, site_metrics, path):
-    """Loads cleanly, stays on 127.0.0.1, math drawn, images load; screenshot."""
+    """Loads cleanly, stays on 127.0.0.1, math drawn, images load, quizzes work; screenshot."""
     tab.goto(path)
     page = tab.page
     wait_for_math(page)
@@ -112,6 +112,11 @@ def test_page(tab, screenshots, site_metrics, path):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshots / _shot_name(path)), full_page=True)
     site_metrics[path or "/"] = page.evaluate(TRANSFER)
+    if path in LESSONS:
+        # Every quiz: each wrong answer shows its own explanation, the right one succeeds.
+        result = page.evaluate(QUIZ_WALK)
+        assert result["questions"] >= 4, f"{path} has {result['questions']} quiz questions, fewer than four"
+        assert not result["problems"], "\n".join(result["problems"])
     tab.assert_clean()
 
 
@@ -235,16 +240,6 @@ QUIZ_WALK = r"""() => {
   }
   return {problems, questions, wrongAnswers};
 }"""
-
-
-@pytest.mark.parametrize("path", LESSONS)
-def test_quizzes(tab, path):
-    """At least four questions; every wrong answer shows its own explanation; right ones succeed."""
-    tab.goto(path)
-    result = tab.page.evaluate(QUIZ_WALK)
-    assert result["questions"] >= 4, f"{path} has {result['questions']} quiz questions, fewer than four"
-    assert not result["problems"], "\n".join(result["problems"])
-    tab.assert_clean()
 
 
 def test_quiz_with_real_clicks(tab):
