@@ -85,3 +85,5 @@ def gradient_step(X, y, w, b, lam, lr):
     lr = as_real(lr, "lr", positive=True)
     grad_w, grad_b = ridge_gradients(X, y, w, b, lam)
     return np.asarray(w, dtype=float) - lr * grad_w, float(b - lr * grad_b)
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

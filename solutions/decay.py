@@ -79,3 +79,5 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
         )
     powers = factor ** np.arange(n_steps + 1, dtype=float)
     return powers[:, np.newaxis] * w0[np.newaxis, :]
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

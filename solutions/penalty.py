@@ -72,3 +72,5 @@ def ridge_loss(X, y, w, b, lam):
     n_samples = X.shape[0]
     residuals = X @ w + b - y
     return float(np.dot(residuals, residuals) / n_samples + lam * np.dot(w, w) / n_samples)
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -121,3 +121,5 @@ def penalty_gradient(w, lam, n_samples):
     w = np.asarray(w, dtype=float)
     w *= 2 * lam / n_samples
     return w
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

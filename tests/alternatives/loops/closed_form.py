@@ -34,3 +34,5 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     rhs = [sum(r[i] * t for r, t in zip(Xc, yc)) for i in range(d)]
     w = _solve(A, rhs)
     return np.array(w), y_mean - sum(m * weight for m, weight in zip(x_mean, w))
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

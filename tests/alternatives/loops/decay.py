@@ -22,3 +22,5 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     for t in range(n_steps + 1):
         rows.append([weight * factor**t for weight in w])
     return np.array(rows)
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -25,3 +25,5 @@ def ridge_loss(X, y, w, b, lam):
             prediction += x * weight
         squared += (prediction - target) ** 2
     return squared / len(y) + l2_penalty(w, lam, len(y))
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.
