@@ -25,14 +25,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 log = logging.getLogger("mkdocs.hooks.exercise_pages")
 
-METADATA = Path("checks") / "exercises.toml"
 EXERCISES_NAV_TITLE = "Exercises"
 GRADE_ONE = "nox -s grade -- --only {module}"
 
@@ -84,27 +78,32 @@ def _root(config) -> Path:
 
 
 def load_exercises(root: Path) -> list[Exercise]:
-    """Read the metadata file and the sources it points to."""
-    path = root / METADATA
-    if not path.is_file():
-        raise PluginError(f"exercise pages: metadata file {path} not found")
+    """Read the metadata (through the kit's own reader) and the sources it points to."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from checks import metadata
+
+    metadata.exercises.cache_clear()  # `mkdocs serve` rebuilds after edits to the metadata
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise PluginError(f"exercise pages: {path} is not valid TOML: {exc}") from exc
-    required = ("module", "title", "lesson", "summary", "points_per_check", "hints")
+        entries = metadata.exercises()
+    except (OSError, KeyError, ValueError) as exc:
+        raise PluginError(f"exercise pages: cannot read {metadata.METADATA_FILE}: {exc!r}") from exc
     out = []
-    for i, entry in enumerate(data.get("exercise", [])):
-        missing = [k for k in required if k not in entry]
-        if missing:
-            raise PluginError(f"exercise pages: {path}: exercise #{i + 1} lacks {', '.join(missing)}")
-        ex = Exercise(**{k: entry[k] for k in required})
+    for entry in entries:
+        ex = Exercise(
+            module=entry.module,
+            title=entry.title,
+            lesson=entry.lesson,
+            summary=entry.summary,
+            points_per_check=entry.points_per_check,
+            hints=list(entry.hints),
+        )
         ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
-        ex.n_checks = count_checks(root / "checks" / f"test_{ex.module}.py")
+        ex.n_checks = count_checks(root / "checks" / entry.check_file)
         ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
         out.append(ex)
     if not out:
-        raise PluginError(f"exercise pages: {path} lists no [[exercise]]")
+        raise PluginError(f"exercise pages: {metadata.METADATA_FILE} lists no [[exercise]]")
     return out
 
 
