@@ -74,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the workers of the selected modules while the first checks run."""
     submission = session.config.stash[_SUBMISSION]
-    for name in sorted({_module_of(item) for item in session.items} - {None}):
+    for name in sorted({metadata.module_of_check_file(item.path) for item in session.items} - {None}):
         submission.module(name).start()
 
 
@@ -83,11 +83,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 _SUBMISSION = pytest.StashKey[Submission]()
-
-
-def _module_of(item: pytest.Item) -> str | None:
-    stem = Path(str(item.fspath)).stem
-    return stem.removeprefix("test_") if stem.startswith("test_") else None
 
 
 def _module_fixture(name: str):

@@ -1,4 +1,4 @@
-"""The grader's entry point: ``python -m checks.grade [PATH] [--only MODULE] [--report FILE]``.
+"""The grader's entry point: ``python -m checks.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]``.
 
 Runs the checks (pytest + Hypothesis, in this process) against the submission
 folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from checks import metadata, report
+from checks.feedback import CheckFailed, describe_call
 from checks.report import CHECKS_DIR, CheckResult
+from checks.sandbox import StudentError, SubmissionUnavailable
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -41,6 +43,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
     parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(metadata.modules())}")
     parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
+    parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     arguments = parser.parse_args(argv)
     folder = Path(arguments.path)
     if not folder.exists():
@@ -49,12 +52,15 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         raise UsageError(f"{folder} is a file; give the folder that holds the exercise modules")
     if arguments.only is not None and arguments.only not in metadata.modules():
         raise UsageError(f"unknown module {arguments.only!r}; choose one of {', '.join(metadata.modules())}")
-    report_path = Path(arguments.report)
-    if report_path.is_dir():
-        raise UsageError(f"--report {report_path} is a folder; give a file name")
-    parent = report_path.parent if str(report_path.parent) else Path(".")
-    if not parent.is_dir() or not os.access(parent, os.W_OK) or (report_path.exists() and not os.access(report_path, os.W_OK)):
-        raise UsageError(f"cannot write the report to {report_path}")
+    for option, value in (("--report", arguments.report), ("--junit", arguments.junit)):
+        if value is None:
+            continue
+        report_path = Path(value)
+        if report_path.is_dir():
+            raise UsageError(f"{option} {report_path} is a folder; give a file name")
+        parent = report_path.parent if str(report_path.parent) else Path(".")
+        if not parent.is_dir() or not os.access(parent, os.W_OK) or (report_path.exists() and not os.access(report_path, os.W_OK)):
+            raise UsageError(f"cannot write the report to {report_path}")
     return arguments
 
 
@@ -106,14 +112,11 @@ class _Collector:
 
 
 def _module_of(item) -> str:
-    return Path(str(item.fspath)).stem.removeprefix("test_")
+    return metadata.module_of_check_file(item.path)
 
 
 def _feedback(error: BaseException) -> str:
     """The student-facing text for why a check failed."""
-    from checks.feedback import CheckFailed, describe_call
-    from checks.sandbox import StudentError, SubmissionUnavailable
-
     if isinstance(error, (CheckFailed, SubmissionUnavailable)):
         return str(error)
     if isinstance(error, StudentError):
@@ -191,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
     seconds = time.perf_counter() - started
     report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
+    if arguments.junit:
+        from checks.junit import write_junit
+
+        write_junit(Path(arguments.junit), results, seconds=seconds)
     try:
         print(report.table(results))
         print(report.progress(results, graded_all=arguments.only is None))

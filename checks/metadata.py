@@ -49,6 +49,12 @@ def exercises() -> tuple[Exercise, ...]:
     )
 
 
+def module_of_check_file(path: Path) -> str | None:
+    """``checks/test_decay.py`` → ``"decay"``; None for any other file."""
+    stem = Path(path).stem
+    return stem.removeprefix("test_") if stem.startswith("test_") else None
+
+
 def modules() -> tuple[str, ...]:
     return tuple(exercise.module for exercise in exercises())
 
