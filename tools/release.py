@@ -43,7 +43,7 @@ NEVER = ("solutions", "tests", "tools", "build", "dist")
 
 
 class LeakError(Exception):
-    """A file bound for the release contains the solution canary."""
+    """The release cannot be built safely (a canary, a forbidden path, an ungenerated workflow)."""
 
 
 def checks_files(kit: Path = ROOT) -> list[Path]:
@@ -118,6 +118,13 @@ def release_files(kit: Path = ROOT) -> dict[str, bytes]:
     for name in ("mkdocs.yml", "noxfile.py", "pyproject.toml", ".gitignore", WORKFLOW):
         if (kit / name).is_file():
             add(kit / name)
+    # The Classroom workflow compares the checks with the fingerprint written here.
+    from tools.classroom import FINGERPRINT_PLACEHOLDER
+
+    workflow = files[WORKFLOW].decode("utf-8")
+    if FINGERPRINT_PLACEHOLDER not in workflow:
+        raise LeakError(f"{WORKFLOW} has no {FINGERPRINT_PLACEHOLDER}: regenerate it with python -m tools.classroom")
+    files[WORKFLOW] = workflow.replace(FINGERPRINT_PLACEHOLDER, report.checks_fingerprint()).encode("utf-8")
     files["README.md"] = student_readme(kit).encode("utf-8")
     return files
 
