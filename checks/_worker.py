@@ -120,7 +120,7 @@ def main():
         # within microseconds, sooner than a sleeping process is woken.
         data = bytearray()
         while len(data) < size:
-            spin_until = _monotonic() + 0.002
+            spin_until = _monotonic() + 0.0005
             while True:
                 try:
                     chunk = _read(request_fd, size - len(data))
