@@ -100,3 +100,28 @@ def publish(session: nox.Session) -> None:
         session.error("publish pushes to the gh-pages branch and is never run in CI")
     install_groups(session, "docs")
     session.run("mkdocs", "gh-deploy", "--strict", *session.posargs, env=MKDOCS_ENV)
+
+
+# ------------------------------------------------------- class-scale grading
+# Instructor tools (tools/, checks/bulk.py); see README.md, "Grading a class".
+
+
+@nox.session
+def release(session: nox.Session) -> None:
+    """Build the student release dist/ridge-lab-student.zip (no solutions; see tools/release.py)."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "tools.release", *session.posargs)
+
+
+@nox.session
+def gradescope(session: nox.Session) -> None:
+    """Build the Gradescope autograder dist/gradescope-autograder.zip (see tools/gradescope.py)."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "tools.gradescope", "build", *session.posargs)
+
+
+@nox.session(name="grade-all")
+def grade_all(session: nox.Session) -> None:
+    """Grade a folder of submissions into a gradebook: nox -s grade-all -- SUBMISSIONS [--jobs N] [--out DIR] [--force]."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.bulk", *session.posargs)
