@@ -59,3 +59,12 @@ def test_every_exercise_has_its_files_and_lesson():
 
 def test_check_files_cover_exactly_the_exercises():
     assert {p.stem.removeprefix("test_") for p in (ROOT / "checks").glob("test_*.py")} == set(metadata.modules())
+
+
+@pytest.mark.parametrize("module", metadata.modules())
+def test_reference_modules_do_not_import_each_other(module):
+    """Modules are graded independently, so the reference must not lean on a sibling module."""
+    tree = ast.parse((ROOT / "solutions" / f"{module}.py").read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not imported & set(metadata.modules())
