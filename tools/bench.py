@@ -83,10 +83,51 @@ def diagnosis_cost(runs: int) -> tuple[float, float]:
     return statistics.median(timings[True]), statistics.median(timings[False])
 
 
+def bulk_throughput(students: int, jobs: int | None) -> None:
+    """Grade a synthetic class (``tools/sample_class.py``) with ``python -m checks.bulk``; print the figures.
+
+    Goal: 100 submissions (correct, wrong, partial, broken and hostile, a hang
+    included) within 60 s. Prints the wall time, the CPU time it took (the
+    floor on two cores is CPU / 2) and which kinds of submission the grading
+    time went to (from each report's ``execution_time``).
+    """
+    import collections
+    import resource
+
+    from tools.sample_class import make_class
+
+    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
+        kinds = make_class(Path(scratch) / "class", students)
+        out = Path(scratch) / "out"
+        command = [str(grade_python), "-m", "checks.bulk", str(Path(scratch) / "class"), "--out", str(out)]
+        if jobs:
+            command += ["--jobs", str(jobs)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        spent: dict[str, list[float]] = collections.defaultdict(list)
+        for path in (out / "reports").glob("*.json"):
+            spent[kinds[path.stem].split(":")[0]].append(json.loads(path.read_text())["execution_time"])
+    goal = 60.0 * students / 100
+    verdict = "ok" if seconds <= goal else f"over the {goal:g} s goal"
+    print(f"\nBulk grading (nox -s grade-all), {students} submissions, jobs={jobs or 'default'}:")
+    print(f"  {seconds:6.1f} s wall, {seconds / students:.2f} s per submission, {cpu:.0f} CPU-s ({cpu / students:.2f} per submission)  {verdict}")
+    total = sum(sum(times) for times in spent.values()) or 1.0
+    print("  where the grading time went (sum of each report's execution_time, by kind of submission):")
+    for kind, times in sorted(spent.items(), key=lambda item: -sum(item[1])):
+        print(f"    {kind:<14} n={len(times):<3} mean {statistics.mean(times):5.2f} s   {100 * sum(times) / total:3.0f} %")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold run (it downloads packages)")
+    parser.add_argument("--bulk", type=int, default=100, metavar="N", help="bulk-grade N synthetic submissions (0 skips)")
+    parser.add_argument("--jobs", type=int, default=None, help="grader processes for --bulk (default: checks.bulk's)")
     arguments = parser.parse_args(argv)
     runs = arguments.runs
 
@@ -121,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     with_diagnosis, without = diagnosis_cost(runs)
     print("\nMisconception diagnosis on a submission with one known mistake per module (in-process):")
     print(f"  with diagnosis {with_diagnosis:.2f} s, without {without:.2f} s: +{100 * (with_diagnosis / without - 1):.0f} % (goal ≤ 10 %)")
+    if arguments.bulk:
+        bulk_throughput(arguments.bulk, arguments.jobs)
     return 0
 
 
