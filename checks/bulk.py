@@ -385,6 +385,12 @@ def grade_student(student: Student, out: Path, grader: GraderProcess, timeout: f
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading = + - @ would start a formula (file names come from students)."""
+    text = " ".join(str(text).split())
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def write_gradebook(path: Path, outcomes: list[Outcome]) -> None:
     modules = metadata.modules()
     buffer = io.StringIO()
@@ -393,7 +399,7 @@ def write_gradebook(path: Path, outcomes: list[Outcome]) -> None:
     for outcome in sorted(outcomes, key=lambda o: o.student):
         scores = [outcome.modules.get(module, [""])[0] for module in modules]
         total = outcome.score if outcome.status == "ok" else ""
-        writer.writerow([outcome.student, *scores, total, outcome.status, outcome.reason])
+        writer.writerow([_cell(outcome.student), *scores, total, outcome.status, _cell(outcome.reason)])
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(buffer.getvalue(), encoding="utf-8")
     os.replace(temporary, path)

@@ -125,3 +125,10 @@ def test_links_in_a_folder_submission_are_not_followed(tmp_path):
 def test_bad_arguments_exit_2_with_one_error_line(tmp_path):
     completed = _run(tmp_path / "missing")
     assert completed.returncode == 2 and completed.stderr.strip().startswith("error: no such folder")
+
+
+def test_gradebook_cells_never_start_a_spreadsheet_formula(tmp_path):
+    outcome = bulk.Outcome("=cmd", "error", "=HYPERLINK(\"http://x\")/decay.py is larger than 256 KB\nnext line")
+    bulk.write_gradebook(tmp_path / "gradebook.csv", [outcome])
+    row = _gradebook(tmp_path)["'=cmd"]
+    assert row["reason"].startswith("'=HYPERLINK") and "\n" not in row["reason"]
