@@ -34,6 +34,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -228,6 +229,26 @@ def _serve() -> int:
     return 0
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, recursively (from Linux's /proc; none found elsewhere)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = [int(child) for child in Path(f"/proc/{parent}/task/{task}/children").read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found.extend(children)
+            todo.extend(children)
+    return found
+
+
 class GraderProcess:
     """A long-lived ``python -m checks.bulk --serve``, restarted when it dies or hangs."""
 
@@ -272,10 +293,21 @@ class GraderProcess:
         return json.loads(answer[0])
 
     def stop(self) -> None:
+        """Kill the grader process and its sandbox workers (each in a session of its own)."""
         if self.process is None:
             return
         try:
-            os.killpg(self.process.pid, 9)
+            os.killpg(self.process.pid, signal.SIGSTOP)  # it can start no new worker now
+        except (ProcessLookupError, PermissionError):
+            pass
+        for pid in _descendants(self.process.pid):
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()

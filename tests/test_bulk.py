@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -93,12 +94,29 @@ def test_a_rerun_skips_graded_students_and_retries_errors(graded_class):
     assert (out / "gradebook.csv").read_text() == before
 
 
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in arguments:
+            found.append(arguments)
+    return found
+
+
 def test_a_submission_slower_than_the_timeout_is_an_error_not_a_stall(tmp_path):
     (tmp_path / "class").mkdir()
+    (tmp_path / "scratch").mkdir()
     make_student("hang", tmp_path / "class", "slow")
-    completed = _run(tmp_path / "class", "--out", tmp_path / "out", "--timeout", 2, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "checks.bulk", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--timeout", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ, TMPDIR=str(tmp_path / "scratch")),
+    )
     row = _gradebook(tmp_path / "out")["slow"]
     assert completed.returncode == 1 and row["status"] == "error" and "longer than 2 s" in row["reason"]
+    assert not _processes_mentioning(str(tmp_path / "scratch")), "the hanging sandbox worker outlived the grader"
 
 
 def test_only_the_exercise_files_are_taken_from_a_zip(tmp_path):

@@ -44,8 +44,8 @@ SETUP_SH = """\
 # Gradescope runs this once, as root, when it builds the autograder image.
 set -euo pipefail
 cd "$(dirname "$0")"
-has_python() { command -v python3 >/dev/null && python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
-if ! has_python || ! python3 -m venv --help >/dev/null 2>&1; then
+has_python() { command -v python3 >/dev/null && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
+if ! has_python || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
 fi
@@ -53,8 +53,9 @@ if ! has_python; then
     echo "Ridge Lab needs Python 3.11 or newer: choose the Ubuntu 24.04 base image in Gradescope." >&2
     exit 1
 fi
-python3 -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --quiet --no-cache-dir --disable-pip-version-check -r requirements.txt
+ROOT="${RIDGE_LAB_AUTOGRADER_ROOT:-/autograder}"
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
 """
 
 RUN_AUTOGRADER = """\
@@ -82,7 +83,6 @@ def pinned_requirements() -> list[str]:
     from packaging.markers import default_environment
     from packaging.requirements import Requirement
 
-    sys.path.insert(0, str(ROOT))
     with (ROOT / "pyproject.toml").open("rb") as handle:
         import tomllib
 
