@@ -150,3 +150,18 @@ def test_gradebook_cells_never_start_a_spreadsheet_formula(tmp_path):
     bulk.write_gradebook(tmp_path / "gradebook.csv", [outcome])
     row = _gradebook(tmp_path)["'=cmd"]
     assert row["reason"].startswith("'=HYPERLINK") and "\n" not in row["reason"]
+
+
+def test_force_grades_again_what_a_rerun_would_skip(tmp_path):
+    (tmp_path / "class").mkdir()
+    make_student("stubs", tmp_path / "class", "zed")
+    out = tmp_path / "out"
+    _run(tmp_path / "class", "--out", out, timeout=300)
+    report_path = out / "reports" / "zed.json"
+    document = json.loads(report_path.read_text())
+    document["score"] = 999
+    report_path.write_text(json.dumps(document))
+    skipped = _run(tmp_path / "class", "--out", out, timeout=300)
+    assert "Graded 0 of 1 students" in skipped.stdout and _gradebook(out)["zed"]["total"] == "999"
+    forced = _run(tmp_path / "class", "--out", out, "--force", timeout=300)
+    assert "Graded 1 of 1 students" in forced.stdout and _gradebook(out)["zed"]["total"] == "0"
