@@ -475,7 +475,10 @@ def grade_all(
                     student = pending.get_nowait()
                 except queue.Empty:
                     return
-                outcome = grade_student(student, out, grader, timeout)
+                try:
+                    outcome = grade_student(student, out, grader, timeout)
+                except Exception as error:  # noqa: BLE001 - one student never stops the run
+                    outcome = Outcome(student.name, "error", f"{type(error).__name__}: {error}")
                 with lock:
                     outcomes.append(outcome)
                 progress.advance(outcome)

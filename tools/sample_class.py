@@ -70,11 +70,11 @@ def _zip_folder(folder: Path, archive: Path, prefix: str = "") -> None:
 
 
 def zip_bomb(archive: Path) -> None:
-    """A zip whose penalty.py inflates to 1 GiB (declared size honest) and a member with a ``../`` path."""
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as handle:
+    """A zip whose penalty.py inflates to 256 MiB from about 1 MB, plus members with ``../`` and absolute paths."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as handle:
         with handle.open("penalty.py", "w", force_zip64=True) as stream:
             chunk = b"#" * 2**20
-            for _ in range(1024):
+            for _ in range(256):
                 stream.write(chunk)
         handle.writestr("../../escaped.py", "print('escaped')\n")
         handle.writestr("/tmp/ridge-lab-absolute.py", "print('absolute')\n")
