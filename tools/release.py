@@ -87,7 +87,9 @@ def student_readme(kit: Path = ROOT) -> str:
         _section(readme, "The convention"),
         _section(readme, "How scoring works"),
         "## Your grade\n",
-        "Edit only the files in `exercises/`. The grader in `checks/` is the one your "
+        "Edit only the five files in `exercises/`, and keep each self-contained: "
+        "official grading takes those five files and nothing else (a helper module "
+        "of your own is not submitted). The grader in `checks/` is the one your "
         "instructor grades with; `MANIFEST.json` records its SHA-256 hashes. If "
         "`checks/` is changed, GitHub Classroom reports \"checks modified\" with "
         "score 0, and the instructor's own grading only ever reads your five "
