@@ -1,17 +1,20 @@
 """The sandbox worker: imports one submitted module and calls it on request.
 
-Run by ``checks.sandbox`` as ``python -I _worker.py SUBMISSION_DIR MODULE``,
-never imported by the grader. It uses only the standard library and NumPy,
-and takes references to everything it needs before the student's module is
-imported, so a module that monkeypatches ``numpy`` or ``pickle`` changes only
-its own results, never the protocol.
+Started by ``checks.sandbox`` as ``python -I _worker.py --zygote FD``, never
+imported by the grader: that process (the zygote) forks one worker per
+submitted module. It uses only the standard library and NumPy, and takes
+references to everything it needs before the student's module is imported,
+so a module that monkeypatches ``numpy`` or ``pickle`` changes only its own
+results, never the protocol.
 
-Protocol (both ways: an 8-byte big-endian length, then a pickle):
+Protocol between grader and worker (both ways: an 8-byte big-endian length,
+then a pickle):
 
 - grader to worker: ``("call", function_name, args, kwargs)``;
 - worker to grader: ``("ready", None)`` or ``("import-failed", text)`` once at
-  start, then per call ``("returned", encoded_value, modified_argument_names)``,
-  ``("raised", qualified_exception_class_names, message, where)`` or ``("missing", name)``.
+  start, then per call ``("returned", encoded_value, modified_argument_indices)``,
+  ``("raised", qualified_exception_class_names, message, where)`` or
+  ``("missing", name)``.
 
 Replies hold only built-in types (see ``encode``), so the grader unpickles
 them with a loader that refuses every class: a hostile return value cannot
@@ -23,7 +26,9 @@ import copy
 import importlib.util
 import os
 import pickle
+import resource
 import select
+import socket
 import struct
 import sys
 import time
@@ -98,12 +103,64 @@ def _unchanged(before, after):
         return True
 
 
-def main():
-    submission, module_name = sys.argv[1], sys.argv[2]
-    # Keep private copies of the protocol pipes, then point 0, 1 and 2 at
-    # /dev/null: the student's prints can neither flood nor forge a reply.
-    requests = os.fdopen(os.dup(0), "rb", buffering=0)
-    replies = os.fdopen(os.dup(1), "wb", buffering=0)
+def zygote(control_fd):
+    """Fork one worker per request; never run submitted code itself.
+
+    Python and NumPy are loaded once here, so a worker costs a fork (a few
+    milliseconds) instead of a new interpreter (about 0.25 CPU-seconds).
+    Requests come over the Unix socket ``control_fd``, each a pickled command
+    with the worker's two pipe ends attached as file descriptors:
+
+    - ``("spawn", folder, module, scratch, limits)`` → ``("spawned", pid)``;
+    - ``("wait", pid)`` → ``("exited", exit_code or None)`` (reaps the worker).
+    """
+    control = socket.socket(fileno=control_fd)
+
+    def reply(message):
+        control.send(_dumps(message, protocol=4))  # a SOCK_SEQPACKET socket: one message, one packet
+
+    while True:
+        try:
+            payload, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+        except OSError:
+            return
+        if not payload:
+            return  # the grader is gone
+        command = _loads(payload)
+        if command[0] == "spawn":
+            _, folder, module_name, scratch, limits = command
+            pid = os.fork()
+            if pid == 0:
+                status = 0
+                try:
+                    control.close()
+                    os.setsid()  # its own process group: the grader can kill it and its children
+                    for limit, value in limits:
+                        resource.setrlimit(limit, (value, value))
+                    os.chdir(scratch)
+                    serve(fds[0], fds[1], folder, module_name)
+                except BaseException:
+                    status = 70
+                finally:
+                    os._exit(status)
+            for fd in fds:
+                os.close(fd)
+            reply(("spawned", pid))
+        elif command[0] == "wait":
+            try:
+                _, status = os.waitpid(command[1], 0)
+                code = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                code = None
+            reply(("exited", code))
+
+
+def serve(request_fd, reply_fd, submission, module_name):
+    """Import ``module_name`` from ``submission`` and answer calls until the grader hangs up."""
+    requests = os.fdopen(request_fd, "rb", buffering=0)
+    replies = os.fdopen(reply_fd, "wb", buffering=0)
+    # Point 0, 1 and 2 at /dev/null: the student's prints can neither flood
+    # the grader nor forge a reply.
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -178,4 +235,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    zygote(int(sys.argv[sys.argv.index("--zygote") + 1]))

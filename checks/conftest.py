@@ -25,7 +25,7 @@ settings.register_profile(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=12,
+    max_examples=10,
     print_blob=False,
     report_multiple_bugs=False,
     phases=(Phase.explicit, Phase.generate, Phase.shrink),

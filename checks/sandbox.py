@@ -19,12 +19,14 @@ Failures come back as exceptions of two kinds:
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import pickle
 import resource
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -40,6 +42,7 @@ CALL_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 10.0
 MODULE_BUDGET_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 4 * 2**30
+CPU_LIMIT_SECONDS = 120
 FILE_SIZE_LIMIT_BYTES = 64 * 2**20
 MAX_REPLY_BYTES = 64 * 2**20
 _HEADER = struct.Struct(">Q")
@@ -154,10 +157,57 @@ def _read_soon(fd: int, size: int, deadline: float) -> bytes:
                 raise TimeoutError
 
 
-def _limit_resources() -> None:  # runs in the child between fork and exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT_BYTES, FILE_SIZE_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _limits() -> list[tuple[int, int]]:
+    """The resource limits of a worker: memory, file size, CPU time, no core dumps."""
+    return [
+        (resource.RLIMIT_AS, MEMORY_LIMIT_BYTES),
+        (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT_BYTES),
+        (resource.RLIMIT_CPU, CPU_LIMIT_SECONDS),  # a worker orphaned mid-loop still stops
+        (resource.RLIMIT_CORE, 0),
+    ]
+
+
+class _Zygote:
+    """The process that forks workers (``_worker.py --zygote``), one per grader process.
+
+    It imports Python and NumPy once; each worker is then a fork of it.
+    Started on first use, and again if it ever dies.
+    """
+
+    _current: "_Zygote | None" = None
+
+    def __init__(self):
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER_SCRIPT), "--zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        theirs.close()
+
+    @classmethod
+    def get(cls) -> "_Zygote":
+        if cls._current is None or cls._current.process.poll() is not None:
+            cls._current = cls()
+            atexit.register(cls._current.close)
+        return cls._current
+
+    def ask(self, message, fds=()):
+        socket.send_fds(self.control, [pickle.dumps(message, protocol=5)], list(fds))
+        self.control.settimeout(30)
+        return _ClassFreeUnpickler(io.BytesIO(self.control.recv(1 << 16))).load()
+
+    def close(self) -> None:
+        self.control.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def _describe_exit(returncode: int | None) -> str:
@@ -174,30 +224,28 @@ def _describe_exit(returncode: int | None) -> str:
 
 
 class _Worker:
-    """One worker process: spawn, exchange framed messages, kill."""
+    """One worker process, forked by the zygote: exchange framed messages, kill."""
 
     def __init__(self, folder: Path, module: str):
         self.scratch = tempfile.TemporaryDirectory(prefix="ridge-lab-worker-")
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER_SCRIPT), str(folder), module],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            cwd=self.scratch.name,
-            env=env,
-            preexec_fn=_limit_resources,
-            start_new_session=True,
-        )
-        os.set_blocking(self.process.stdout.fileno(), False)
+        request_read, self.requests = os.pipe()
+        self.replies, reply_write = os.pipe()
+        self.zygote = _Zygote.get()
+        try:
+            _, self.pid = self.zygote.ask(
+                ("spawn", str(folder), module, self.scratch.name, _limits()), fds=(request_read, reply_write)
+            )
+        finally:
+            os.close(request_read)
+            os.close(reply_write)
+        os.set_blocking(self.replies, False)
         self.started = time.monotonic()
 
     def send(self, message) -> None:
         payload = pickle.dumps(message, protocol=5)
         try:
-            self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
+            os.write(self.requests, _HEADER.pack(len(payload)) + payload)
+        except OSError:
             pass  # the reply read will notice the dead worker
 
     def receive(self, timeout: float):
@@ -207,32 +255,30 @@ class _Worker:
         (size,) = _HEADER.unpack(header)
         if size > MAX_REPLY_BYTES:
             raise EOFError("reply too large")
-        payload = self._read_exactly(size, deadline)
-
-        return _ClassFreeUnpickler(io.BytesIO(payload)).load()
+        return _ClassFreeUnpickler(io.BytesIO(self._read_exactly(size, deadline))).load()
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
-        fd = self.process.stdout.fileno()
         data = bytearray()
         while len(data) < size:
-            chunk = _read_soon(fd, size - len(data), deadline)
+            chunk = _read_soon(self.replies, size - len(data), deadline)
             if not chunk:
                 raise EOFError
             data += chunk
         return bytes(data)
 
     def kill(self) -> int | None:
+        """Kill the worker and everything it started; return its exit code."""
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         try:
-            returncode = self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+            _, returncode = self.zygote.ask(("wait", self.pid))
+        except (OSError, EOFError, pickle.UnpicklingError):
             returncode = None
-        for stream in (self.process.stdin, self.process.stdout):
+        for fd in (self.requests, self.replies):
             try:
-                stream.close()
+                os.close(fd)
             except OSError:
                 pass
         self.scratch.cleanup()
