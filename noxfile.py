@@ -22,7 +22,7 @@ nox.options.error_on_missing_interpreters = True
 
 def install_groups(session: nox.Session, *groups: str) -> None:
     """Install the named dependency groups, skipping pip when already done."""
-    requirements = sorted(nox.project.dependency_groups(PYPROJECT, *groups))
+    requirements = sorted(set(nox.project.dependency_groups(PYPROJECT, *groups)))
     stamp = Path(session.virtualenv.location) / ".ridge-lab-requirements"
     wanted = "\n".join(requirements)
     if stamp.is_file() and stamp.read_text() == wanted:
