@@ -116,7 +116,7 @@ def table(results: list[CheckResult]) -> str:
         lines.append(f"  {mark} {module:<12} {score:>3} / {maximum:<3}  {summary}")
         if first_failure is not None:
             for paragraph in first_failure.feedback.splitlines():
-                wrapped = textwrap.wrap(paragraph, width - 25) or [""]
+                wrapped = textwrap.wrap(paragraph, width - 25, break_on_hyphens=False) or [""]
                 lines.extend(" " * 25 + line for line in wrapped)
     score = sum(r.score for r in results)
     maximum = sum(r.points for r in results)
