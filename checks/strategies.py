@@ -18,11 +18,6 @@ MAX_SAMPLES = 12
 MAX_FEATURES = 5
 
 
-def reals(limit: float = 100.0) -> st.SearchStrategy[float]:
-    """Finite floats in ``[-limit, limit]`` without subnormals."""
-    return st.floats(-limit, limit, allow_nan=False, allow_infinity=False, allow_subnormal=False)
-
-
 def lams() -> st.SearchStrategy[float]:
     """λ ≥ 0: zero, moderate and large values."""
     return st.one_of(st.just(0.0), st.floats(0.0, 1e3, allow_subnormal=False))
