@@ -21,6 +21,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -40,16 +41,19 @@ class Function:
 
 @dataclass
 class Exercise:
-    module: str
-    title: str
-    lesson: str
-    summary: str
-    points_per_check: int
-    hints: list[str]
+    """An exercise's metadata (``checks.metadata.Exercise``) plus what its page needs."""
+
+    meta: Any  # checks.metadata.Exercise: module, title, lesson, summary, points_per_check, hints
     functions: list[Function] = field(default_factory=list)
     stub_found: bool = False
     n_checks: int | None = None
     lesson_title: str = "the lesson"
+
+    def __getattr__(self, name: str):
+        # Only reached for names not defined here: the metadata's own fields.
+        if name == "meta":
+            raise AttributeError(name)
+        return getattr(self.meta, name)
 
     @property
     def page(self) -> str:
@@ -90,14 +94,7 @@ def load_exercises(root: Path) -> list[Exercise]:
         raise PluginError(f"exercise pages: cannot read {metadata.METADATA_FILE}: {exc!r}") from exc
     out = []
     for entry in entries:
-        ex = Exercise(
-            module=entry.module,
-            title=entry.title,
-            lesson=entry.lesson,
-            summary=entry.summary,
-            points_per_check=entry.points_per_check,
-            hints=list(entry.hints),
-        )
+        ex = Exercise(meta=entry)
         ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
         ex.n_checks = count_checks(root / "checks" / entry.check_file)
         ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
