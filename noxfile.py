@@ -35,21 +35,21 @@ def install_groups(session: nox.Session, *groups: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade exercises/ (or the folder given after --); see README.md."""
     install_groups(session, "grade")
-    session.run("python", "-m", "checks.grade", *session.posargs, external=False)
+    session.run("python", "-m", "checks.engine.grade", *session.posargs, external=False)
 
 
 @nox.session
 def hint(session: nox.Session) -> None:
     """Show the next hint for a module: nox -s hint -- MODULE."""
     install_groups(session, "grade")
-    session.run("python", "-m", "checks.hint", *session.posargs)
+    session.run("python", "-m", "checks.engine.hint", *session.posargs)
 
 
 @nox.session
 def watch(session: nox.Session) -> None:
     """Re-grade each module as soon as its file is saved (Ctrl-C to stop)."""
     install_groups(session, "grade")
-    session.run("python", "-m", "checks.watch", *session.posargs)
+    session.run("python", "-m", "checks.engine.watch", *session.posargs)
 
 
 @nox.session(venv_backend="none")
@@ -79,9 +79,7 @@ MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 def docs(session: nox.Session) -> None:
     """Build the course site into build/site/; any warning fails the build."""
     install_groups(session, "docs")
-    session.run(
-        "mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR), *session.posargs, env=MKDOCS_ENV
-    )
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR), *session.posargs, env=MKDOCS_ENV)
 
 
 @nox.session
@@ -124,4 +122,4 @@ def gradescope(session: nox.Session) -> None:
 def grade_all(session: nox.Session) -> None:
     """Grade a folder of submissions into a gradebook: nox -s grade-all -- SUBMISSIONS [--jobs N] [--out DIR] [--force]."""
     install_groups(session, "grade")
-    session.run("python", "-m", "checks.bulk", *session.posargs)
+    session.run("python", "-m", "checks.engine.bulk", *session.posargs)

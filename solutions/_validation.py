@@ -94,4 +94,5 @@ def regression_inputs(X, y, w, b, lam):
     check_columns(X, w)
     return X, y, w, b, lam
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

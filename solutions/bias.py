@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from _validation import as_array, as_real, check_columns, check_rows, regression_inputs
 
 
@@ -89,5 +87,6 @@ def gradient_step(X, y, w, b, lam, lr):
     residuals = X @ w + b - y
     decay = 1.0 - 2.0 * lr * lam / n_samples
     return decay * w - lr * (2.0 / n_samples) * (X.T @ residuals), float(b - lr * 2.0 * residuals.sum() / n_samples)
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

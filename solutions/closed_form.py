@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from _validation import as_array, as_real, check_rows
 
 
@@ -55,5 +54,6 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     w = Vt.T @ (shrink * (U.T @ y))
     b = float(y_mean - x_mean @ w) if fit_intercept else 0.0
     return w, b
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

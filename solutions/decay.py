@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from _validation import as_array, as_count, as_real
 
 
@@ -74,10 +73,9 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     factor = decay_factor(lr, lam, n_samples)
     n_steps = as_count(n_steps, "n_steps", minimum=0)
     if factor <= 0:
-        raise ValueError(
-            f"lr is too large for this lam: the decay factor 1 - 2*lr*lam/n_samples = {factor} is <= 0"
-        )
+        raise ValueError(f"lr is too large for this lam: the decay factor 1 - 2*lr*lam/n_samples = {factor} is <= 0")
     powers = factor ** np.arange(n_steps + 1, dtype=float)
     return powers[:, np.newaxis] * w0[np.newaxis, :]
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

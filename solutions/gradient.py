@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from _validation import as_array, as_count, as_real, regression_inputs
 
 
@@ -74,5 +72,6 @@ def ridge_gradients(X, y, w, b, lam):
     grad_w = (2.0 / n_samples) * (X.T @ residuals) + (2.0 * lam / n_samples) * w
     grad_b = 2.0 * residuals.sum() / n_samples
     return grad_w, float(grad_b)
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

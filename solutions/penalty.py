@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from _validation import as_array, as_count, as_real, regression_inputs
 
 
@@ -72,5 +71,6 @@ def ridge_loss(X, y, w, b, lam):
     n_samples = X.shape[0]
     residuals = X @ w + b - y
     return float(np.dot(residuals, residuals) / n_samples + lam * np.dot(w, w) / n_samples)
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

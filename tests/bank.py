@@ -26,9 +26,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.engine import course
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
-MODULES = ("penalty", "gradient", "bias", "decay", "closed_form")
+MODULES = course.modules()
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,7 @@ def read_entries(folder: Path, decorator: str) -> list[Entry]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             keys = [
-                d.args[0].value
-                for d in node.decorator_list
-                if isinstance(d, ast.Call) and getattr(d.func, "id", "") == decorator
+                d.args[0].value for d in node.decorator_list if isinstance(d, ast.Call) and getattr(d.func, "id", "") == decorator
             ]
             code = "\n".join(lines[node.lineno - 1 : node.end_lineno])
             (decorated.append((keys[0], code)) if keys else helpers.append(code))

@@ -25,7 +25,7 @@ PARALLEL_GRADINGS = 2
 
 @dataclass(frozen=True)
 class Graded:
-    """The outcome of one ``python -m checks.grade`` run."""
+    """The outcome of one ``python -m checks.engine.grade`` run."""
 
     returncode: int
     stdout: str
@@ -49,7 +49,7 @@ def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float 
     with tempfile.TemporaryDirectory(prefix="ridge-lab-test-") as scratch:
         report_path = Path(scratch) / "results.json"
         completed = subprocess.run(
-            [sys.executable, "-m", "checks.grade", str(folder), "--report", str(report_path), *arguments],
+            [sys.executable, "-m", "checks.engine.grade", str(folder), "--report", str(report_path), *arguments],
             cwd=cwd,
             capture_output=True,
             text=True,

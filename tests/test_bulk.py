@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import bulk, metadata, report
+from checks.engine import bulk, course, report
 from tests.conftest import ROOT
 from tools.sample_class import make_student
 
@@ -27,7 +27,13 @@ CLASS = {
 
 
 def _run(*arguments, timeout=600):
-    return subprocess.run([sys.executable, "-m", "checks.bulk", *map(str, arguments)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "checks.engine.bulk", *map(str, arguments)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _gradebook(out: Path) -> dict[str, dict]:
@@ -50,7 +56,7 @@ def test_every_student_is_in_the_gradebook(graded_class, stub_grade):
     assert completed.returncode == 1, completed.stdout + completed.stderr  # gus could not be graded
     book = _gradebook(out)
     assert list(book) == sorted(CLASS)
-    assert list(next(iter(book.values()))) == ["student", *metadata.modules(), "total", "status", "reason"]
+    assert list(next(iter(book.values()))) == ["student", *course.modules(), "total", "status", "reason"]
     full = str(stub_grade.report["max_score"])
     assert book["ada"]["total"] == full and book["ada"]["status"] == "ok"
     assert book["bob"]["total"] == full, "a submission's own checks must never grade it"
@@ -69,7 +75,7 @@ def test_module_columns_add_up_and_match_the_reports(graded_class):
             assert not (out / "reports" / f"{student}.json").exists()
             continue
         document = json.loads((out / "reports" / f"{student}.json").read_text())
-        assert sum(int(row[m]) for m in metadata.modules()) == int(row["total"]) == document["score"]
+        assert sum(int(row[m]) for m in course.modules()) == int(row["total"]) == document["score"]
         assert document["extra_data"]["checks_sha256"] == report.checks_fingerprint()
         assert document["extra_data"]["student"] == student
 
@@ -111,8 +117,12 @@ def test_a_submission_slower_than_the_timeout_is_an_error_not_a_stall(tmp_path):
     (tmp_path / "scratch").mkdir()
     make_student("hang", tmp_path / "class", "slow")
     completed = subprocess.run(
-        [sys.executable, "-m", "checks.bulk", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--timeout", "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ, TMPDIR=str(tmp_path / "scratch")),
+        [sys.executable, "-m", "checks.engine.bulk", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--timeout", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, TMPDIR=str(tmp_path / "scratch")),
     )
     row = _gradebook(tmp_path / "out")["slow"]
     assert completed.returncode == 1 and row["status"] == "error" and "longer than 2 s" in row["reason"]
@@ -146,7 +156,7 @@ def test_bad_arguments_exit_2_with_one_error_line(tmp_path):
 
 
 def test_gradebook_cells_never_start_a_spreadsheet_formula(tmp_path):
-    outcome = bulk.Outcome("=cmd", "error", "=HYPERLINK(\"http://x\")/decay.py is larger than 256 KB\nnext line")
+    outcome = bulk.Outcome("=cmd", "error", '=HYPERLINK("http://x")/decay.py is larger than 256 KB\nnext line')
     bulk.write_gradebook(tmp_path / "gradebook.csv", [outcome])
     row = _gradebook(tmp_path)["'=cmd"]
     assert row["reason"].startswith("'=HYPERLINK") and "\n" not in row["reason"]

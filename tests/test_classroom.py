@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checks import metadata
+from checks.engine import course
 from tests.conftest import ROOT
 from tests.instructor import correct_submission, release_folder, release_zip  # noqa: F401 - fixtures
 from tools import classroom
@@ -47,7 +47,7 @@ def test_the_workflow_has_classrooms_form():
     steps = job["steps"]
     assert steps[0]["uses"].startswith("actions/checkout@")
     graders = [s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command-grader@")]
-    assert [s["id"] for s in graders] == list(metadata.modules())
+    assert [s["id"] for s in graders] == list(course.modules())
     reporter = steps[-1]
     assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
     assert reporter["with"]["runners"].split(",") == [s["id"] for s in graders]

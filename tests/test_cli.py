@@ -9,7 +9,9 @@ def _run(*arguments, cwd=ROOT):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "checks.grade", *arguments], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "checks.engine.grade", *arguments], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,14 @@ import subprocess
 import sys
 import time
 
-from checks import hint, metadata
+from checks.engine import course, hint
 from tests.bank import build_submission
 from tests.conftest import ROOT, grade
 
 
 def test_hints_come_one_at_a_time_and_are_remembered(tmp_path, capsys):
     state = tmp_path / "hints.json"
-    hints = metadata.exercise("decay").hints
+    hints = course.pack("decay").hints
     for number in range(1, len(hints) + 2):
         assert hint.main(["decay"], state_file=state) == 0
         output = capsys.readouterr().out
@@ -38,14 +38,19 @@ def test_grading_ends_with_progress_and_the_next_module(stub_grade, reference_gr
 def test_watch_regrades_the_saved_module(tmp_path):
     folder = build_submission(None, tmp_path / "watched")
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "checks.watch", str(folder), "--interval", "0.1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-u", "-m", "checks.engine.watch", str(folder), "--interval", "0.1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         output = ""
         while "Save a file" not in output:
             output += process.stdout.readline()
-        (folder / "decay.py").write_text((folder / "decay.py").read_text() + "\ndef decay_factor(lr, lam, n_samples):\n    return 1.0\n")
+        (folder / "decay.py").write_text(
+            (folder / "decay.py").read_text() + "\ndef decay_factor(lr, lam, n_samples):\n    return 1.0\n"
+        )
         saved = time.perf_counter()
         output = ""
         while "Save a file" not in output:

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from checks import report
+from checks.engine import course, report
 from tests.conftest import ROOT
 from tests.instructor import correct_submission  # noqa: F401 - fixture
 from tools import gradescope, release
@@ -34,7 +34,9 @@ def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable
     completed = subprocess.run(
         ["bash", str(root / "run_autograder")],
         env=dict(os.environ, RIDGE_LAB_AUTOGRADER_ROOT=str(root), RIDGE_LAB_PYTHON=python),
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads((root / "results" / "results.json").read_text())
@@ -78,7 +80,10 @@ def test_edited_checks_in_the_submission_are_ignored(tmp_path, autograder_zip, s
     "what, fill",
     [
         ("empty", lambda folder: None),
-        ("broken", lambda folder: [(folder / f"{m}.py").write_text("def (:\n") for m in ("penalty", "gradient", "bias", "decay", "closed_form")]),
+        (
+            "broken",
+            lambda folder: [(folder / f"{m}.py").write_text("def (:\n") for m in course.modules()],
+        ),
         ("unrelated files", lambda folder: (folder / "notes.txt").write_text("I ran out of time\n")),
     ],
 )

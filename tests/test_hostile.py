@@ -13,35 +13,35 @@ import pytest
 from tests.bank import build_submission
 from tests.conftest import grade_all
 
-HANG = '''
+HANG = """
 def l2_penalty(w, lam, n_samples):
     while True:
         pass
-'''
-EXIT_AT_IMPORT = '''
+"""
+EXIT_AT_IMPORT = """
 import sys
 sys.exit("bye")
-'''
-EXIT_IN_FUNCTION = '''
+"""
+EXIT_IN_FUNCTION = """
 import sys
 def decay_factor(lr, lam, n_samples):
     sys.exit(0)
-'''
-HARD_EXIT = '''
+"""
+HARD_EXIT = """
 import os
 def gradient_step(X, y, w, b, lam, lr):
     os._exit(3)
-'''
-SEGFAULT = '''
+"""
+SEGFAULT = """
 import ctypes
 def ridge_closed_form(X, y, lam, fit_intercept=True):
     return ctypes.string_at(0)
-'''
-HUGE_ALLOCATION = '''
+"""
+HUGE_ALLOCATION = """
 def ridge_closed_form(X, y, lam, fit_intercept=True):
     return np.ones(50_000_000_000), 0.0
-'''
-FLOOD_OF_PRINTS = '''
+"""
+FLOOD_OF_PRINTS = """
 import sys
 print("x" * 20_000_000)
 sys.stderr.write("y" * 1_000_000)
@@ -49,8 +49,8 @@ _original = l2_penalty
 def l2_penalty(w, lam, n_samples):
     print("z" * 100_000)
     return _original(w, lam, n_samples)
-'''
-MONKEYPATCH = '''
+"""
+MONKEYPATCH = """
 import builtins
 import numpy
 numpy.allclose = lambda *args, **kwargs: True
@@ -69,8 +69,8 @@ def penalty_gradient(w, lam, n_samples):
 
 def ridge_gradients(X, y, w, b, lam):
     return np.zeros(np.shape(w)), 0.0
-'''
-FORGED_REPORT = '''
+"""
+FORGED_REPORT = """
 import json, os, pathlib
 _forged = {"score": 999, "max_score": 999, "tests": []}
 _targets = [pathlib.Path("results.json"), pathlib.Path(__file__).with_name("results.json")]
@@ -90,12 +90,12 @@ for _target in _targets:
 
 def decay_factor(lr, lam, n_samples):
     return 1.0
-'''
-SYNTAX_ERROR = '''
+"""
+SYNTAX_ERROR = """
 def augmented_gradient(Xa, y, theta, lam)
     return 0
-'''
-ODD_RETURNS = '''
+"""
+ODD_RETURNS = """
 class Weird:
     def __reduce__(self):
         import os
@@ -108,15 +108,15 @@ def l2_penalty(w, lam, n_samples):
 
 def ridge_loss(X, y, w, b, lam):
     return (i for i in range(3))
-'''
+"""
 
-SHORTCUT = '''
+SHORTCUT = """
 from sklearn.linear_model import Ridge
 
 def ridge_closed_form(X, y, lam, fit_intercept=True):
     model = Ridge(alpha=lam, fit_intercept=fit_intercept).fit(X, y)
     return model.coef_, float(model.intercept_)
-'''
+"""
 
 # case: (module replaced, source, whether appended to the reference module, phrase in the feedback)
 CASES = {
@@ -129,7 +129,12 @@ CASES = {
     "monkeypatching numpy, pytest and builtins": ("gradient", MONKEYPATCH, True, "returned"),
     "forged results.json": ("decay", FORGED_REPORT, True, "decay_factor"),
     "syntax error": ("bias", SYNTAX_ERROR, False, "SyntaxError"),
-    "scikit-learn shortcut": ("closed_form", SHORTCUT, True, "imports sklearn.linear_model (scikit-learn), which solves the exercise for you"),
+    "scikit-learn shortcut": (
+        "closed_form",
+        SHORTCUT,
+        True,
+        "imports sklearn.linear_model (scikit-learn), which solves the exercise for you",
+    ),
     "unpicklable and hostile return values": ("penalty", ODD_RETURNS, True, "which is not a number"),
 }
 

@@ -2,8 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
-from checks.junit import junit_xml
-from checks.report import CheckResult
+from checks.engine.junit import junit_xml
+from checks.engine.report import CheckResult
 from tests.conftest import ROOT, grade
 
 

@@ -6,11 +6,10 @@ realistic wrong implementation from the bank.
 
 import pytest
 
-from checks import metadata
-from checks.misconceptions import MISCONCEPTIONS
+from checks.engine import course
 from tests.conftest import MISTAKES
 
-DIAGNOSES = {m.key: m.diagnosis for mistakes in MISCONCEPTIONS.values() for m in mistakes}
+DIAGNOSES = {m.key: m.diagnosis for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS}
 
 
 @pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
@@ -48,4 +47,4 @@ def test_bank_counts(mistake_grades, capsys):
             f"\nmistake bank: {len(MISTAKES)} mistakes over {len(modules)} modules; "
             f"{len(DIAGNOSES)} misconceptions, {diagnosed} diagnosed as themselves"
         )
-    assert modules == set(metadata.modules())
+    assert modules == set(course.modules())

@@ -2,7 +2,7 @@
 
 import re
 
-from checks import metadata
+from checks.engine import course
 from tests import bank
 from tests.conftest import MISTAKES, grade
 
@@ -43,19 +43,19 @@ def test_report_has_the_gradescope_schema(reference_grade, stub_grade):
             for field, kind in REQUIRED_TEST_FIELDS.items():
                 assert isinstance(test[field], kind), (field, test)
             assert test["status"] in {"passed", "failed"}
-            assert test["tags"][0] in metadata.modules()
+            assert test["tags"][0] in course.modules()
             assert test["name"].startswith(test["tags"][0] + ": ")
             assert test["score"] == (test["max_score"] if test["status"] == "passed" else 0)
         assert re.fullmatch(r"[0-9a-f]{64}", report["extra_data"]["checks_sha256"])
 
 
 def test_every_module_is_listed_with_all_its_checks(reference_grade, stub_grade):
-    assert reference_grade.module_scores().keys() == set(metadata.modules())
+    assert reference_grade.module_scores().keys() == set(course.modules())
     assert [t["name"] for t in reference_grade.report["tests"]] == [t["name"] for t in stub_grade.report["tests"]]
 
 
 def test_table_shows_every_module_and_the_total(stub_grade):
-    for module in metadata.modules():
+    for module in course.modules():
         assert re.search(rf"{module}\s+0 / \d+", stub_grade.stdout)
     assert re.search(r"Total\s+0 / \d+", stub_grade.stdout)
 

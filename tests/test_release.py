@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from checks import metadata, report
+from checks.engine import course, report
 from tests.conftest import ROOT
 from tests.instructor import release_folder, release_zip  # noqa: F401 - fixtures
 from tools import release
@@ -35,11 +35,11 @@ def test_the_canary_appears_nowhere_in_the_release(release_zip):
 
 
 def test_the_release_holds_what_a_student_needs(release_folder):
-    for module in metadata.modules():
+    for module in course.modules():
         assert (release_folder / "exercises" / f"{module}.py").read_bytes() == (ROOT / "exercises" / f"{module}.py").read_bytes()
     for path in release.checks_files():
         assert (release_folder / "checks" / path.name).is_file(), path.name
-    for exercise in metadata.exercises():
+    for exercise in course.packs():
         assert (release_folder / "docs" / exercise.lesson.split("#")[0]).is_file()
     for name in ("noxfile.py", "pyproject.toml", "mkdocs.yml", "README.md", "MANIFEST.json", ".github/workflows/classroom.yml"):
         assert (release_folder / name).is_file(), name
@@ -62,8 +62,11 @@ def test_the_manifest_hashes_every_checks_file(release_folder):
 def test_the_released_grader_scores_the_stubs_zero(release_folder, stub_grade, tmp_path):
     report_path = tmp_path / "results.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "checks.grade", "--report", str(report_path)],
-        cwd=release_folder, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "checks.engine.grade", "--report", str(report_path)],
+        cwd=release_folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 1, completed.stderr
     graded = json.loads(report_path.read_text())
@@ -77,7 +80,7 @@ def test_the_build_refuses_a_release_with_solution_text(tmp_path):
         shutil.copytree(ROOT / name, kit / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "noxfile.py", "pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, kit / name)
-    lesson = kit / "docs" / metadata.exercises()[0].lesson.split("#")[0]
+    lesson = kit / "docs" / course.packs()[0].lesson.split("#")[0]
     lesson.write_text(lesson.read_text() + "\n<!-- pasted: " + release.CANARY + " -->\n")
     with pytest.raises(release.LeakError, match="canary"):
         release.build(tmp_path / "out.zip", kit=kit)

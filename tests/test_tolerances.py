@@ -11,7 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from checks import feedback, oracles, strategies
+from checks.engine import feedback
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as strategies
 from tests import bank
 from tests.conftest import ALTERNATIVES, MISTAKES, ROOT
 
@@ -76,7 +78,9 @@ def test_closed_form_mistakes_fall_far_outside_the_tolerance(tmp_path):
         if not entry.key.startswith("ridge_closed_form.") and entry.key != "closed_form.stabilizing_jitter":
             continue
         solve = _load(bank.build_submission(entry, tmp_path / entry.key), "closed_form").ridge_closed_form
-        errors = [_relative_error(solve(X, y, lam, True), oracles.ridge_closed_form(X, y, lam, True)) for X, y, lam, _ in _problems()]
+        errors = [
+            _relative_error(solve(X, y, lam, True), oracles.ridge_closed_form(X, y, lam, True)) for X, y, lam, _ in _problems()
+        ]
         smallest[entry.key] = float(np.median(errors))
     print("\nclosed-form mistakes, median relative error:")
     for name, error in sorted(smallest.items(), key=lambda item: item[1]):

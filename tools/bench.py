@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,11 @@ def timed(command: list[str], runs: int, env: dict | None = None) -> list[float]
 def machine() -> str:
     model = "unknown CPU"
     try:
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
@@ -57,12 +60,12 @@ def diagnosis_cost(runs: int) -> tuple[float, float]:
     The submission has one known mistake per module (from the mistake bank),
     so every module's checks fail and ask for a diagnosis.
     """
-    from checks import grade, metadata, misconceptions
+    from checks.engine import course, diagnosis, grade
     from tests import bank
 
     chosen = {}
     for entry in bank.read_entries(ROOT / "tests" / "mistakes", "mistake"):
-        if entry.key.split(".")[0] in misconceptions.MISCONCEPTIONS and entry.module not in chosen:
+        if any(entry.key.split(".")[0] in pack.functions for pack in course.packs()) and entry.module not in chosen:
             chosen[entry.module] = entry
     with tempfile.TemporaryDirectory() as scratch:
         folder = bank.build_submission(None, Path(scratch) / "wrong")
@@ -70,21 +73,21 @@ def diagnosis_cost(runs: int) -> tuple[float, float]:
             path = folder / f"{entry.module}.py"
             path.write_text(path.read_text() + "\n\n" + entry.code + "\n")
         timings = {True: [], False: []}
-        original = misconceptions._match
+        original = diagnosis._match
         with grade.grading_environment():
-            grade.run_checks(folder, metadata.modules())  # warm imports
+            grade.run_checks(folder, course.modules())  # warm imports
             for _ in range(runs):
                 for enabled in (True, False):
-                    misconceptions._match = original if enabled else (lambda module, function: None)
+                    diagnosis._match = original if enabled else (lambda module, function: None)
                     began = time.perf_counter()
-                    grade.run_checks(folder, metadata.modules())
+                    grade.run_checks(folder, course.modules())
                     timings[enabled].append(time.perf_counter() - began)
-        misconceptions._match = original
+        diagnosis._match = original
     return statistics.median(timings[True]), statistics.median(timings[False])
 
 
 def bulk_throughput(students: int, jobs: int | None) -> None:
-    """Grade a synthetic class (``tools/sample_class.py``) with ``python -m checks.bulk``; print the figures.
+    """Grade a synthetic class (``tools/sample_class.py``) with ``python -m checks.engine.bulk``; print the figures.
 
     Goal: 100 submissions (correct, wrong, partial, broken and hostile, a hang
     included) within 60 s. Prints the wall time, the CPU time it took (the
@@ -100,7 +103,7 @@ def bulk_throughput(students: int, jobs: int | None) -> None:
     with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
         kinds = make_class(Path(scratch) / "class", students)
         out = Path(scratch) / "out"
-        command = [str(grade_python), "-m", "checks.bulk", str(Path(scratch) / "class"), "--out", str(out)]
+        command = [str(grade_python), "-m", "checks.engine.bulk", str(Path(scratch) / "class"), "--out", str(out)]
         if jobs:
             command += ["--jobs", str(jobs)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -115,7 +118,9 @@ def bulk_throughput(students: int, jobs: int | None) -> None:
     goal = 60.0 * students / 100
     verdict = "ok" if seconds <= goal else f"over the {goal:g} s goal"
     print(f"\nBulk grading (nox -s grade-all), {students} submissions, jobs={jobs or 'default'}:")
-    print(f"  {seconds:6.1f} s wall, {seconds / students:.2f} s per submission, {cpu:.0f} CPU-s ({cpu / students:.2f} per submission)  {verdict}")
+    print(
+        f"  {seconds:6.1f} s wall, {seconds / students:.2f} s per submission, {cpu:.0f} CPU-s ({cpu / students:.2f} per submission)  {verdict}"
+    )
     total = sum(sum(times) for times in spent.values()) or 1.0
     print("  where the grading time went (sum of each report's execution_time, by kind of submission):")
     for kind, times in sorted(spent.items(), key=lambda item: -sum(item[1])):
@@ -127,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold run (it downloads packages)")
     parser.add_argument("--bulk", type=int, default=100, metavar="N", help="bulk-grade N synthetic submissions (0 skips)")
-    parser.add_argument("--jobs", type=int, default=None, help="grader processes for --bulk (default: checks.bulk's)")
+    parser.add_argument("--jobs", type=int, default=None, help="grader processes for --bulk (default: checks.engine.bulk's)")
     arguments = parser.parse_args(argv)
     runs = arguments.runs
 
@@ -135,23 +140,29 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
     floor = timed([str(grade_python), "-c", "import numpy, pytest, hypothesis"], runs)
-    grader = timed([str(grade_python), "-m", "checks.grade", "solutions", "--report", os.devnull], runs)
+    grader = timed([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", os.devnull], runs)
     full = timed([*NOX, "-s", "grade", "--", "solutions", "--report", os.devnull], runs)
     print(row("floor: import numpy, pytest, hypothesis", floor))
-    print(row("grader alone: python -m checks.grade solutions", grader))
+    print(row("grader alone: python -m checks.engine.grade solutions", grader))
     print(row("nox -s grade -- solutions (warm)", full, goal=2.0))
-    from checks import metadata
+    from checks.engine import course
 
-    for module in metadata.modules():
+    for module in course.modules():
         only = timed([*NOX, "-s", "grade", "--", "solutions", "--only", module, "--report", os.devnull], runs)
         print(row(f"nox -s grade -- solutions --only {module}", only, goal=1.0))
 
     with tempfile.TemporaryDirectory() as scratch:
         report_path = Path(scratch) / "r.json"
-        subprocess.run([str(grade_python), "-m", "checks.grade", "solutions", "--report", str(report_path)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", str(report_path)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         checks_seconds = json.loads(report_path.read_text())["execution_time"]
         if not arguments.skip_cold:
-            cold = timed([*NOX, "--envdir", str(Path(scratch) / "envs"), "-s", "grade", "--", "solutions", "--report", os.devnull], 1)
+            cold = timed(
+                [*NOX, "--envdir", str(Path(scratch) / "envs"), "-s", "grade", "--", "solutions", "--report", os.devnull], 1
+            )
             print(row("cold: new environment + grade (pip cache warm)", cold, goal=30.0))
     median_grader, median_floor, median_full = (statistics.median(x) for x in (grader, floor, full))
     print("\nWhere a warm `nox -s grade` spends its time (medians):")
@@ -161,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    of which the grader's own clock (pytest run)    {checks_seconds:6.2f} s  (one run)")
     with_diagnosis, without = diagnosis_cost(runs)
     print("\nMisconception diagnosis on a submission with one known mistake per module (in-process):")
-    print(f"  with diagnosis {with_diagnosis:.2f} s, without {without:.2f} s: +{100 * (with_diagnosis / without - 1):.0f} % (goal ≤ 10 %)")
+    print(
+        f"  with diagnosis {with_diagnosis:.2f} s, without {without:.2f} s: +{100 * (with_diagnosis / without - 1):.0f} % (goal ≤ 10 %)"
+    )
     if arguments.bulk:
         bulk_throughput(arguments.bulk, arguments.jobs)
     return 0

@@ -158,7 +158,7 @@ def run(root: Path) -> int:
     started = time.perf_counter()
     try:
         sys.path.insert(0, str(source))
-        from checks.bulk import take_submission
+        from checks.engine.bulk import take_submission
 
         folder = scratch / "submission"
         folder.mkdir()
@@ -170,7 +170,7 @@ def run(root: Path) -> int:
             notes, taken_files = taken.reason(), taken.files
         report_path = scratch / "results.json"
         completed = subprocess.run(
-            [sys.executable, "-m", "checks.grade", str(folder), "--report", str(report_path)],
+            [sys.executable, "-m", "checks.engine.grade", str(folder), "--report", str(report_path)],
             cwd=source,
             env=dict(os.environ, PYTHONPATH=str(source), PYTHONDONTWRITEBYTECODE="1"),
             stdout=subprocess.PIPE,
@@ -207,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "run":
         return run(arguments.root)
     out = build(getattr(arguments, "out", DEFAULT_OUT))
-    print(f"Wrote {out} ({out.stat().st_size / 1024:.0f} KB). Upload it as the assignment's autograder (Ubuntu 24.04 base image).")
+    print(
+        f"Wrote {out} ({out.stat().st_size / 1024:.0f} KB). Upload it as the assignment's autograder (Ubuntu 24.04 base image)."
+    )
     return 0
 
 

@@ -30,7 +30,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from checks import metadata, report
+from checks.engine import course, report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "dist" / "ridge-lab-student.zip"
@@ -74,7 +74,7 @@ def student_readme(kit: Path = ROOT) -> str:
     readme = (kit / "README.md").read_text(encoding="utf-8")
     exercises = "\n".join(
         f"| {number} | `exercises/{e.module}.py` | {e.title} | `docs/{e.lesson.split('#')[0]}` |"
-        for number, e in enumerate(metadata.exercises(), start=1)
+        for number, e in enumerate(course.packs(), start=1)
     )
     parts = [
         "# Ridge Lab\n",
@@ -91,7 +91,7 @@ def student_readme(kit: Path = ROOT) -> str:
         "official grading takes those five files and nothing else (a helper module "
         "of your own is not submitted). The grader in `checks/` is the one your "
         "instructor grades with; `MANIFEST.json` records its SHA-256 hashes. If "
-        "`checks/` is changed, GitHub Classroom reports \"checks modified\" with "
+        '`checks/` is changed, GitHub Classroom reports "checks modified" with '
         "score 0, and the instructor's own grading only ever reads your five "
         "exercise files.\n",
     ]
@@ -110,7 +110,7 @@ def release_files(kit: Path = ROOT) -> dict[str, bytes]:
             raise LeakError(f"{relative} must never be released")
         files[relative] = path.read_bytes()
 
-    for module in metadata.modules():
+    for module in course.modules():
         add(kit / "exercises" / f"{module}.py")
     for path in checks_files(kit):
         add(path)
@@ -162,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with zipfile.ZipFile(arguments.out) as archive:
         count = len(archive.infolist())
-    print(f"Wrote {arguments.out} ({arguments.out.stat().st_size / 1024:.0f} KB, {count} files, kit {document['kit_version']}, checks {document['checks_sha256'][:12]}).")
+    print(
+        f"Wrote {arguments.out} ({arguments.out.stat().st_size / 1024:.0f} KB, {count} files, kit {document['kit_version']}, checks {document['checks_sha256'][:12]})."
+    )
     return 0
 
 

@@ -9,14 +9,15 @@ empty zip, a zip bomb, ``../`` paths, edited checks), as folders and zips.
 
 from __future__ import annotations
 
-import io
 import shutil
 import sys
 import zipfile
 from pathlib import Path
 
+from checks.engine import course
+
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("penalty", "gradient", "bias", "decay", "closed_form")
+MODULES = course.modules()
 
 HANG = """
 

@@ -41,9 +41,9 @@ class Function:
 
 @dataclass
 class Exercise:
-    """An exercise's metadata (``checks.metadata.Exercise``) plus what its page needs."""
+    """An exercise's metadata (``checks.engine.course.ExercisePack``) plus what its page needs."""
 
-    meta: Any  # checks.metadata.Exercise: module, title, lesson, summary, points_per_check, hints
+    meta: Any  # checks.engine.course.ExercisePack: module, title, lesson, summary, points_per_check, hints
     functions: list[Function] = field(default_factory=list)
     stub_found: bool = False
     n_checks: int | None = None
@@ -85,22 +85,22 @@ def load_exercises(root: Path) -> list[Exercise]:
     """Read the metadata (through the kit's own reader) and the sources it points to."""
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from checks import metadata
+    from checks.engine import course
 
-    metadata.exercises.cache_clear()  # `mkdocs serve` rebuilds after edits to the metadata
+    course.packs.cache_clear()  # `mkdocs serve` rebuilds after edits to a pack
     try:
-        entries = metadata.exercises()
-    except (OSError, KeyError, ValueError) as exc:
-        raise PluginError(f"exercise pages: cannot read {metadata.METADATA_FILE}: {exc!r}") from exc
+        entries = course.packs()
+    except (OSError, KeyError, ValueError, course.PackError) as exc:
+        raise PluginError(f"exercise pages: cannot read the exercise packs: {exc}") from exc
     out = []
     for entry in entries:
         ex = Exercise(meta=entry)
         ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
-        ex.n_checks = count_checks(root / "checks" / entry.check_file)
+        ex.n_checks = count_checks(entry.check_file)
         ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
         out.append(ex)
     if not out:
-        raise PluginError(f"exercise pages: {metadata.METADATA_FILE} lists no [[exercise]]")
+        raise PluginError(f"exercise pages: {course.COURSE_DIR} holds no exercise pack")
     return out
 
 

@@ -28,4 +28,5 @@ def augmented_gradient(Xa, y, theta, lam):
     mask[0] = 0.0
     return (2.0 * Xa.T @ (Xa @ theta - y) + 2.0 * lam * mask * theta) / len(y)
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

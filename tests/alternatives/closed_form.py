@@ -59,4 +59,5 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
         w = np.linalg.solve(Xc.T @ Xc + lam * np.eye(d), Xc.T @ yc)
     return w, float(y_mean - x_mean @ w)
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

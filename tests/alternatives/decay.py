@@ -30,4 +30,5 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     powers = np.cumprod(np.r_[1.0, np.full(n_steps, factor)])
     return np.outer(powers, w0)
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -21,4 +21,5 @@ def ridge_gradients(X, y, w, b, lam):
         grad_b += 2.0 * error / n
     return grad_w + penalty_gradient(w, lam, n), grad_b
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

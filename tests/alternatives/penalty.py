@@ -26,4 +26,5 @@ def ridge_loss(X, y, w, b, lam):
     check_columns(X, w)
     return np.mean(np.square(np.einsum("ij,j->i", X, w) + b - y)) + l2_penalty(w, lam, len(y))
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

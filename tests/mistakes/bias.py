@@ -93,4 +93,5 @@ def gradient_step(X, y, w, b, lam, lr):
     w -= lr * (2 / len(y) * X.T @ r + 2 * lam / len(y) * w)
     return w, float(b - lr * 2 * r.mean())
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

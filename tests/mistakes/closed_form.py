@@ -134,4 +134,5 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     w = np.linalg.solve(X.T @ X + lam * np.eye(X.shape[1]), X.T @ y)
     return w, float(y_mean - x_mean @ w)
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -111,4 +111,5 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
         rows.append(w.copy())
     return np.array(rows)
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

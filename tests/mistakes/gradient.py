@@ -122,4 +122,5 @@ def penalty_gradient(w, lam, n_samples):
     w *= 2 * lam / n_samples
     return w
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -137,4 +137,5 @@ def ridge_loss(X, y, w, b, lam):
     y -= X @ w + b  # y now holds minus the residuals: the caller's y is gone
     return float(np.mean(y**2) + lam * np.dot(w, w) / len(y))
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

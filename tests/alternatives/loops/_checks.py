@@ -47,4 +47,5 @@ def same_length(a, b, a_name, b_name):
     if len(a) != len(b):
         raise ValueError(f"{a_name} and {b_name} have different lengths")
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

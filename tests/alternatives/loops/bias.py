@@ -1,7 +1,6 @@
 """Loops-and-lists bias.py."""
 
 import numpy as np
-
 from _checks import matrix, number, same_length, vector
 
 
@@ -26,5 +25,6 @@ def gradient_step(X, y, w, b, lam, lr):
     same_length(X[0], w, "X", "w")
     gradient = augmented_gradient([[1.0] + row for row in X], y, [b] + w, lam)
     return np.array([weight - lr * g for weight, g in zip(w, gradient[1:])]), b - lr * gradient[0]
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

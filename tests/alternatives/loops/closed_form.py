@@ -1,7 +1,6 @@
 """Loops-and-lists closed_form.py: Gaussian elimination with partial pivoting."""
 
 import numpy as np
-
 from _checks import matrix, number, same_length, vector
 
 
@@ -34,5 +33,6 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     rhs = [sum(r[i] * t for r, t in zip(Xc, yc)) for i in range(d)]
     w = _solve(A, rhs)
     return np.array(w), y_mean - sum(m * weight for m, weight in zip(x_mean, w))
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -1,7 +1,6 @@
 """Loops-and-lists decay.py."""
 
 import numpy as np
-
 from _checks import count, number, vector
 
 
@@ -22,5 +21,6 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     for t in range(n_steps + 1):
         rows.append([weight * factor**t for weight in w])
     return np.array(rows)
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -1,7 +1,6 @@
 """Loops-and-lists gradient.py."""
 
 import numpy as np
-
 from _checks import count, matrix, number, same_length, vector
 
 
@@ -26,5 +25,6 @@ def ridge_gradients(X, y, w, b, lam):
             grad_w[j] += 2 * error * x / n
         grad_b += 2 * error / n
     return np.array(grad_w), grad_b
+
 
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -26,4 +26,5 @@ def ridge_loss(X, y, w, b, lam):
         squared += (prediction - target) ** 2
     return squared / len(y) + l2_penalty(w, lam, len(y))
 
+
 # RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

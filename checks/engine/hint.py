@@ -1,8 +1,8 @@
-"""Progressive hints: ``python -m checks.hint MODULE`` (``nox -s hint -- MODULE``).
+"""Progressive hints: ``python -m checks.engine.hint MODULE`` (``nox -s hint -- MODULE``).
 
 Each call shows the next hint of the module, like learntools' ``hint(n)``; the
 hints live in ``checks/exercises.toml``. How many were shown is remembered in
-``.ridge-lab/hints.json`` beside the kit (``--reset`` forgets, ``--all``
+``.<course>/hints.json`` beside the kit (``--reset`` forgets, ``--all``
 shows every hint at once).
 """
 
@@ -13,10 +13,10 @@ import json
 import sys
 from pathlib import Path
 
-from checks import metadata
-from checks.report import KIT_ROOT
+from checks.engine import course
+from checks.engine.report import KIT_ROOT
 
-STATE_FILE = KIT_ROOT / ".ridge-lab" / "hints.json"
+STATE_FILE = KIT_ROOT / f".{course.slug()}" / "hints.json"
 
 
 def _load(path: Path) -> dict[str, int]:
@@ -34,7 +34,7 @@ def _save(path: Path, state: dict[str, int]) -> None:
 
 def next_hints(module: str, state: dict[str, int], *, show_all: bool = False) -> tuple[list[tuple[int, str]], int]:
     """The hints to show now as ``(number, text)`` pairs, and the new count shown."""
-    hints = metadata.exercise(module).hints
+    hints = course.pack(module).hints
     shown = len(hints) if show_all else min(state.get(module, 0) + 1, len(hints))
     first = 0 if show_all else shown - 1
     return [(number + 1, hints[number]) for number in range(first, shown)], shown
@@ -42,7 +42,7 @@ def next_hints(module: str, state: dict[str, int], *, show_all: bool = False) ->
 
 def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
     parser = argparse.ArgumentParser(prog="nox -s hint --", description="Show the next hint for a module.")
-    parser.add_argument("module", nargs="?", help=", ".join(metadata.modules()))
+    parser.add_argument("module", nargs="?", help=", ".join(course.modules()))
     parser.add_argument("--all", action="store_true", help="show every hint of the module")
     parser.add_argument("--reset", action="store_true", help="forget which hints were shown")
     arguments = parser.parse_args(argv)
@@ -52,10 +52,10 @@ def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
         _save(state_file, state)
         print(f"Hints reset{' for ' + arguments.module if arguments.module else ''}.")
         return 0
-    if arguments.module not in metadata.modules():
-        print(f"error: give a module: {', '.join(metadata.modules())}", file=sys.stderr)
+    if arguments.module not in course.modules():
+        print(f"error: give a module: {', '.join(course.modules())}", file=sys.stderr)
         return 2
-    exercise = metadata.exercise(arguments.module)
+    exercise = course.pack(arguments.module)
     hints, shown = next_hints(arguments.module, state, show_all=arguments.all)
     print(f"{exercise.title} ({exercise.module})")
     for number, text in hints:

@@ -20,26 +20,16 @@ re-measures them on every ``nox -s verify``):
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+
+from checks.engine import course
 
 FORMULA_RTOL = 1e-9
 COEFFICIENT_RTOL = 1e-6
 COEFFICIENT_ATOL = 1e-8
 TINY = 1e-290  # below this, float64 results are in the subnormal range
-
-PARAMETERS = {
-    "l2_penalty": ("w", "lam", "n_samples"),
-    "ridge_loss": ("X", "y", "w", "b", "lam"),
-    "penalty_gradient": ("w", "lam", "n_samples"),
-    "ridge_gradients": ("X", "y", "w", "b", "lam"),
-    "augmented_gradient": ("Xa", "y", "theta", "lam"),
-    "gradient_step": ("X", "y", "w", "b", "lam", "lr"),
-    "decay_factor": ("lr", "lam", "n_samples"),
-    "decay_trajectory": ("w0", "lr", "lam", "n_samples", "n_steps"),
-    "ridge_closed_form": ("X", "y", "lam", "fit_intercept"),
-}
 
 
 class CheckFailed(AssertionError):
@@ -72,7 +62,7 @@ class Call:
 
     def __str__(self) -> str:
         if self._text is None:
-            names = PARAMETERS.get(self.function, ())
+            names = course.parameter_names(self.function)
             parts = [f"{names[i]}={show(arg)}" if i < len(names) else show(arg) for i, arg in enumerate(self.args)]
             self._text = f"{self.function}({', '.join(parts)})"
         return self._text
@@ -139,10 +129,7 @@ def expect_close(
     if np.all(np.abs(got - expected) <= tolerance):
         return
     label = f" {what}" if what else ""
-    fail(
-        f"{call} returned{label} {show(got[()])}; expected {show(expected[()])} = {formula}."
-        + _diagnosis_text(diagnose)
-    )
+    fail(f"{call} returned{label} {show(got[()])}; expected {show(expected[()])} = {formula}." + _diagnosis_text(diagnose))
 
 
 def coefficients_close(got: np.ndarray | float, expected: np.ndarray | float) -> bool:

@@ -1,4 +1,4 @@
-"""Grade a folder of submissions into a gradebook: ``python -m checks.bulk SUBMISSIONS [--jobs N] [--out DIR] [--force]``.
+"""Grade a folder of submissions into a gradebook: ``python -m checks.engine.bulk SUBMISSIONS [--jobs N] [--out DIR] [--force]``.
 
 Every entry of SUBMISSIONS is one student: a sub-folder or a ``.zip`` file
 (the student's name is its name without ``.zip``). Only the five exercise
@@ -10,7 +10,7 @@ files are read from it with size caps, so a zip bomb or a ``../`` path costs
 nothing.
 
 Grading runs in ``--jobs`` long-lived grader processes (``python -m
-checks.bulk --serve``), each grading many submissions with ``run_checks``, so
+checks.engine.bulk --serve``), each grading many submissions with ``run_checks``, so
 process start and imports are paid once per process, not once per student.
 A grader process that dies or exceeds ``--timeout`` on one submission is
 replaced and that student is recorded as an error; the run always finishes.
@@ -45,8 +45,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from checks import metadata, report
-from checks.report import KIT_ROOT
+from checks.engine import course, report
+from checks.engine.report import KIT_ROOT
 
 MAX_FILE_BYTES = 256 * 1024  # one exercise file; the reference modules are ~5 KB
 MAX_ZIP_BYTES = 64 * 2**20  # the .zip file itself
@@ -63,7 +63,7 @@ class UsageError(Exception):
 
 
 def exercise_files() -> tuple[str, ...]:
-    return tuple(f"{module}.py" for module in metadata.modules())
+    return tuple(f"{module}.py" for module in course.modules())
 
 
 def _rank(parts: tuple[str, ...]) -> tuple:
@@ -199,7 +199,7 @@ def _serve() -> int:
     stderr: the protocol's stream carries answers only.
     """
     from checks import sandbox
-    from checks.grade import grading_environment, run_checks
+    from checks.engine.grade import grading_environment, run_checks
 
     # Busy-polling for a worker's reply saves latency when a core is idle; in
     # bulk grading every core is busy, and polling steals the CPU the workers
@@ -213,7 +213,7 @@ def _serve() -> int:
             request = json.loads(line)
             started = time.perf_counter()
             try:
-                results = run_checks(Path(request["folder"]), metadata.modules())
+                results = run_checks(Path(request["folder"]), course.modules())
                 document = report.gradescope(results, seconds=time.perf_counter() - started)
                 document["extra_data"].update(request.get("extra", {}))
                 report.write_json(Path(request["report"]), document)
@@ -250,7 +250,7 @@ def _descendants(pid: int) -> list[int]:
 
 
 class GraderProcess:
-    """A long-lived ``python -m checks.bulk --serve``, restarted when it dies or hangs."""
+    """A long-lived ``python -m checks.engine.bulk --serve``, restarted when it dies or hangs."""
 
     def __init__(self, log: Path):
         self.log = log
@@ -260,7 +260,7 @@ class GraderProcess:
         env = dict(os.environ, PYTHONPATH=str(KIT_ROOT), PYTHONDONTWRITEBYTECODE="1")
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "checks.bulk", "--serve"],
+                [sys.executable, "-m", "checks.engine.bulk", "--serve"],
                 cwd=KIT_ROOT,  # the instructor's checks, never the submission's
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -376,7 +376,9 @@ class Progress:
             filled = width * self.done // max(self.total, 1)
             elapsed = time.perf_counter() - self.started
             what = "skipped" if outcome.skipped else outcome.status if outcome.status != "ok" else f"{outcome.score}"
-            line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {elapsed:5.1f} s  {outcome.student}: {what}"
+            line = (
+                f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {elapsed:5.1f} s  {outcome.student}: {what}"
+            )
             if self.tty:
                 self.stream.write("\r" + line[:120].ljust(120) + ("\n" if self.done == self.total else ""))
             else:
@@ -395,7 +397,7 @@ def _outcome_from_report(student: str, document: dict) -> Outcome:
 
 
 def grade_student(student: Student, out: Path, grader: GraderProcess, timeout: float) -> Outcome:
-    scratch = Path(tempfile.mkdtemp(prefix="ridge-lab-bulk-"))
+    scratch = Path(tempfile.mkdtemp(prefix=f"{course.slug()}-bulk-"))
     try:
         folder = scratch / "submission"
         try:
@@ -424,7 +426,7 @@ def _cell(text: str) -> str:
 
 
 def write_gradebook(path: Path, outcomes: list[Outcome]) -> None:
-    modules = metadata.modules()
+    modules = course.modules()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *modules, "total", "status", "reason"])
@@ -536,9 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
-    outcomes = grade_all(
-        Path(arguments.submissions), out, jobs=arguments.jobs, force=arguments.force, timeout=arguments.timeout
-    )
+    outcomes = grade_all(Path(arguments.submissions), out, jobs=arguments.jobs, force=arguments.force, timeout=arguments.timeout)
     seconds = time.perf_counter() - started
     errors = [o for o in outcomes if o.status != "ok"]
     skipped = sum(o.skipped for o in outcomes)

@@ -3,11 +3,11 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks import contract_checks as contract
-from checks import feedback as fb
-from checks import oracles
-from checks import strategies as gen
-from checks.misconceptions import diagnose
+from checks.engine import contract
+from checks.engine import feedback as fb
+from checks.engine.diagnosis import diagnose
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("l2_penalty", "ridge_loss")
 
@@ -56,7 +56,7 @@ def test_accepts_lists_and_numpy_scalars(penalty):
         args = contract.loosened(function)
         call = fb.describe_call(function, *args)
         got = fb.as_number(penalty.outcome(function, *args).value, call)
-        expected, scale = getattr(oracles, function)(*gen.EXAMPLE_CALLS[function][0])
+        expected, scale = getattr(oracles, function)(*contract.example(function))
         fb.expect_close(got, expected, scale, call, formula="the same value as for NumPy arrays")
 
 
@@ -66,7 +66,7 @@ def test_returns_floats(penalty):
 
 
 def test_rejects_bad_lam(penalty):
-    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_lam)
+    contract.expect_rejected(penalty, FUNCTIONS, contract.out_of_range("lam"))
 
 
 def test_rejects_bad_n_samples(penalty):

@@ -19,10 +19,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks import metadata
+from checks.engine import course
 
-CHECKS_DIR = Path(__file__).parent
-KIT_ROOT = CHECKS_DIR.parent
+CHECKS_DIR = course.COURSE_DIR
+KIT_ROOT = course.KIT_ROOT
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,16 @@ def kit_version() -> str:
         return tomllib.load(handle)["project"]["version"]
 
 
+def grading_files() -> list[Path]:
+    """The files that decide a grade: the engine, the course file and every pack, sorted."""
+    return sorted(path for pattern in ("*.py", "*.toml") for path in CHECKS_DIR.rglob(pattern) if "__pycache__" not in path.parts)
+
+
 def checks_fingerprint() -> str:
-    """SHA-256 over the grading code and metadata (``checks/*.py``, ``checks/*.toml``)."""
+    """SHA-256 over the grading code and metadata (every ``*.py`` and ``*.toml`` under ``checks/``)."""
     digest = hashlib.sha256()
-    for path in sorted(CHECKS_DIR.glob("*.py")) + sorted(CHECKS_DIR.glob("*.toml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in grading_files():
+        digest.update(path.relative_to(CHECKS_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -101,7 +106,7 @@ def module_totals(results: list[CheckResult]) -> dict[str, tuple[int, int]]:
     for result in results:
         score, maximum = totals.get(result.module, (0, 0))
         totals[result.module] = (score + result.score, maximum + result.points)
-    order = {name: index for index, name in enumerate(metadata.modules())}
+    order = {name: index for index, name in enumerate(course.modules())}
     return dict(sorted(totals.items(), key=lambda item: order.get(item[0], len(order))))
 
 
@@ -134,7 +139,7 @@ def progress(results: list[CheckResult], *, graded_all: bool) -> str:
     remaining = [module for module in totals if module not in complete]
     if remaining:
         nxt = remaining[0]
-        title = metadata.exercise(nxt).title
+        title = course.pack(nxt).title
         lines.append(f"  Next: {nxt} ({title}): nox -s grade -- --only {nxt}   (stuck? nox -s hint -- {nxt})")
     elif graded_all:
         lines.append("  Every module is complete. Well done!")

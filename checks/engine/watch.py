@@ -1,4 +1,4 @@
-"""Watch mode: ``python -m checks.watch [PATH]`` (``nox -s watch``).
+"""Watch mode: ``python -m checks.engine.watch [PATH]`` (``nox -s watch``).
 
 Grades every module once, then polls the five files' modification times and
 re-grades just the module whose file was saved, clearing the screen and
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks import grade, metadata, report
+from checks.engine import course, grade, report
 
 CLEAR_SCREEN = "\033[2J\033[H"
 
@@ -29,8 +29,8 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def _show(folder: str, results: dict[str, list], note: str) -> None:
-    flat = [result for module in metadata.modules() for result in results.get(module, [])]
-    print((CLEAR_SCREEN if sys.stdout.isatty() else "\n" + "=" * 60 + "\n") + f"Ridge Lab: watching {folder}  ({note})")
+    flat = [result for module in course.modules() for result in results.get(module, [])]
+    print((CLEAR_SCREEN if sys.stdout.isatty() else "\n" + "=" * 60 + "\n") + f"{course.name()}: watching {folder}  ({note})")
     print(report.table(flat))
     print(report.progress(flat, graded_all=True))
     print("Save a file to re-grade it; Ctrl-C to stop.", flush=True)
@@ -38,7 +38,7 @@ def _show(folder: str, results: dict[str, list], note: str) -> None:
 
 def watch(folder: Path, label: str, interval: float = 0.2, rounds: int | None = None) -> None:
     """Grade, then re-grade changed modules until interrupted (or ``rounds`` polls, for tests)."""
-    modules = metadata.modules()
+    modules = course.modules()
     paths = {module: folder / f"{module}.py" for module in modules}
     with grade.grading_environment():
         results: dict[str, list] = {}

@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks import contract_checks as contract
-from checks import feedback as fb
-from checks import oracles
-from checks import strategies as gen
-from checks.misconceptions import diagnose
+from checks.engine import contract
+from checks.engine import feedback as fb
+from checks.engine.diagnosis import diagnose
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("augmented_gradient", "gradient_step")
 HUGE_LAMBDA_STEPS = 30  # decay factor 1/2: the weights fall by 2**-30, the bias barely moves
@@ -33,7 +33,12 @@ def test_augmented_gradient_matches_formula(bias, problem):
     got = fb.as_vector(bias.augmented_gradient(Xa, problem.y, theta, problem.lam), call, theta.shape)
     expected, scale = oracles.augmented_gradient(Xa, problem.y, theta, problem.lam)
     fb.expect_close(
-        got, expected, scale, call, formula="(2/N) Xaᵀ(Xa θ − y) + (2λ/N)·[0, θ₁, …]", diagnose=lambda: diagnose(bias, "augmented_gradient")
+        got,
+        expected,
+        scale,
+        call,
+        formula="(2/N) Xaᵀ(Xa θ − y) + (2λ/N)·[0, θ₁, …]",
+        diagnose=lambda: diagnose(bias, "augmented_gradient"),
     )
 
 
@@ -60,7 +65,9 @@ def test_gradient_step_matches_formula(bias, problem, lr):
     w_new, b_new, call = _step(bias, p.X, p.y, p.w, p.b, p.lam, lr)
     (expected_w, expected_b), (scale_w, scale_b) = oracles.gradient_step(p.X, p.y, p.w, p.b, p.lam, lr)
     hint = lambda: diagnose(bias, "gradient_step")  # noqa: E731
-    fb.expect_close(w_new, expected_w, scale_w, call, what="w_new", formula="(1 − 2·lr·λ/N) w − lr·(2/N) Xᵀ(ŷ − y)", diagnose=hint)
+    fb.expect_close(
+        w_new, expected_w, scale_w, call, what="w_new", formula="(1 − 2·lr·λ/N) w − lr·(2/N) Xᵀ(ŷ − y)", diagnose=hint
+    )
     fb.expect_close(b_new, expected_b, scale_b, call, what="b_new", formula="b − lr·(2/N) Σ(ŷ − y)", diagnose=hint)
 
 
@@ -133,30 +140,37 @@ def test_huge_lambda_sends_weights_to_zero_but_not_the_bias(bias, data, shift):
 def test_accepts_lists_and_numpy_scalars(bias):
     args = contract.loosened("augmented_gradient")
     call = fb.describe_call("augmented_gradient", *args)
-    expected, scale = oracles.augmented_gradient(*gen.EXAMPLE_CALLS["augmented_gradient"][0])
+    expected, scale = oracles.augmented_gradient(*contract.example("augmented_gradient"))
     got = fb.as_vector(bias.outcome("augmented_gradient", *args).value, call, expected.shape)
     fb.expect_close(got, expected, scale, call, formula="the same as for NumPy arrays")
     args = contract.loosened("gradient_step")
     call = fb.describe_call("gradient_step", *args)
-    (expected_w, expected_b), (scale_w, scale_b) = oracles.gradient_step(*gen.EXAMPLE_CALLS["gradient_step"][0])
+    (expected_w, expected_b), (scale_w, scale_b) = oracles.gradient_step(*contract.example("gradient_step"))
     w_new, b_new = fb.as_pair(bias.outcome("gradient_step", *args).value, call)
-    fb.expect_close(fb.as_vector(w_new, call, expected_w.shape), expected_w, scale_w, call, what="w_new", formula="the same as for NumPy arrays")
+    fb.expect_close(
+        fb.as_vector(w_new, call, expected_w.shape),
+        expected_w,
+        scale_w,
+        call,
+        what="w_new",
+        formula="the same as for NumPy arrays",
+    )
     fb.expect_close(fb.as_number(b_new, call), expected_b, scale_b, call, what="b_new", formula="the same as for NumPy arrays")
 
 
 def test_returns_arrays_and_floats(bias):
-    theta = gen.EXAMPLE_CALLS["augmented_gradient"][0][2]
-    w = gen.EXAMPLE_CALLS["gradient_step"][0][2]
+    theta = contract.example("augmented_gradient")[2]
+    w = contract.example("gradient_step")[2]
     contract.expect_types(bias, "augmented_gradient", "array", theta.shape)
     contract.expect_types(bias, "gradient_step", "pair", w.shape)
 
 
 def test_rejects_bad_lam(bias):
-    contract.expect_rejected(bias, FUNCTIONS, contract.bad_lam)
+    contract.expect_rejected(bias, FUNCTIONS, contract.out_of_range("lam"))
 
 
 def test_rejects_bad_lr(bias):
-    contract.expect_rejected(bias, ("gradient_step",), contract.bad_lr)
+    contract.expect_rejected(bias, ("gradient_step",), contract.out_of_range("lr"))
 
 
 def test_rejects_bad_shapes(bias):

@@ -154,26 +154,3 @@ def well_posed(
     true_w = rng.standard_normal(n_features) * 3
     y = X @ true_w + (rng.uniform(-5, 5) if fit_intercept else 0.0) + rng.standard_normal(n_samples)
     return WellPosed(X=X, y=y, lam=lam, fit_intercept=fit_intercept)
-
-
-# Valid, generic arguments for every function: no zeros or ones, N > 1, so that
-# every known mistake gives a different answer. The misconception probes and
-# the type, validation and in-place checks all start from these.
-_example_rng = np.random.default_rng(20261123)
-_X = _example_rng.uniform(-2, 2, (7, 3))
-_Xa = np.hstack([np.ones((7, 1)), _X])
-_y = _example_rng.uniform(-3, 3, 7)
-_w = np.array([1.3, -0.7, 2.1])
-_w_more = np.array([0.4, -1.9, 0.8])
-
-EXAMPLE_CALLS: dict[str, list[tuple]] = {
-    "l2_penalty": [(_w, 0.7, 5), (_w_more, 2.5, 3)],
-    "ridge_loss": [(_X, _y, _w, 0.9, 0.7), (_X[:5], _y[:5], _w_more, -1.3, 2.5)],
-    "penalty_gradient": [(_w, 0.7, 5), (_w_more, 2.5, 3)],
-    "ridge_gradients": [(_X, _y, _w, 0.9, 0.7), (_X[:5], _y[:5], _w_more, -1.3, 2.5)],
-    "augmented_gradient": [(_Xa, _y, np.r_[0.9, _w], 0.7), (_Xa[:5], _y[:5], np.r_[-1.3, _w_more], 2.5)],
-    "gradient_step": [(_X, _y, _w, 0.9, 0.7, 0.05), (_X[:5], _y[:5], _w_more, -1.3, 2.5, 0.1)],
-    "decay_factor": [(0.05, 0.7, 5), (0.1, 2.5, 3)],
-    "decay_trajectory": [(_w, 0.05, 0.7, 5, 4), (_w_more, 0.1, 2.5, 3, 3)],
-    "ridge_closed_form": [(_X, _y, 0.7, True), (_X, _y, 2.5, True), (_X, _y, 0.7, False)],
-}

@@ -1,4 +1,4 @@
-"""The grader's entry point: ``python -m checks.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]``.
+"""The grader's entry point: ``python -m checks.engine.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]``.
 
 Runs the checks (pytest + Hypothesis, in this process) against the submission
 folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from checks import metadata, report
-from checks.feedback import CheckFailed, describe_call
-from checks.report import CHECKS_DIR, CheckResult
-from checks.sandbox import StudentError, SubmissionUnavailable
+from checks.engine import course, report
+from checks.engine.feedback import CheckFailed, describe_call
+from checks.engine.report import CHECKS_DIR, CheckResult
+from checks.engine.sandbox import StudentError, SubmissionUnavailable
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -39,9 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = _Parser(prog="nox -s grade --", description="Grade a Ridge Lab submission.")
+    parser = _Parser(prog="nox -s grade --", description=f"Grade a {course.name()} submission.")
     parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
-    parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(metadata.modules())}")
+    parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(course.modules())}")
     parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
     parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     arguments = parser.parse_args(argv)
@@ -50,8 +50,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         raise UsageError(f"no such folder: {folder}")
     if not folder.is_dir():
         raise UsageError(f"{folder} is a file; give the folder that holds the exercise modules")
-    if arguments.only is not None and arguments.only not in metadata.modules():
-        raise UsageError(f"unknown module {arguments.only!r}; choose one of {', '.join(metadata.modules())}")
+    if arguments.only is not None and arguments.only not in course.modules():
+        raise UsageError(f"unknown module {arguments.only!r}; choose one of {', '.join(course.modules())}")
     for option, value in (("--report", arguments.report), ("--junit", arguments.junit)):
         if value is None:
             continue
@@ -59,7 +59,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         if report_path.is_dir():
             raise UsageError(f"{option} {report_path} is a folder; give a file name")
         parent = report_path.parent if str(report_path.parent) else Path(".")
-        if not parent.is_dir() or not os.access(parent, os.W_OK) or (report_path.exists() and not os.access(report_path, os.W_OK)):
+        if (
+            not parent.is_dir()
+            or not os.access(parent, os.W_OK)
+            or (report_path.exists() and not os.access(report_path, os.W_OK))
+        ):
             raise UsageError(f"cannot write the report to {report_path}")
     return arguments
 
@@ -95,7 +99,7 @@ class _Collector:
                     check=item.originalname.removeprefix("test_"),
                     passed=passed,
                     feedback=feedback,
-                    points=metadata.exercise(module).points_per_check,
+                    points=course.pack(module).points_per_check,
                 )
             )
         return pytest.TestReport(
@@ -112,7 +116,7 @@ class _Collector:
 
 
 def _module_of(item) -> str:
-    return metadata.module_of_check_file(item.path)
+    return course.module_of_check_file(item.path)
 
 
 def _feedback(error: BaseException) -> str:
@@ -134,9 +138,10 @@ def run_checks(folder: Path, selected: tuple[str, ...]) -> list[CheckResult]:
     """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order."""
     collector = _Collector(selected)
     arguments = [
-        *(str(CHECKS_DIR / exercise.check_file) for exercise in metadata.exercises()),
+        *(str(pack.check_file) for pack in course.packs()),
         f"--submission={folder}",
         f"--rootdir={CHECKS_DIR}",
+        f"--confcutdir={CHECKS_DIR}",
         "--override-ini=addopts=",
         "--override-ini=python_files=test_*.py",
         "-p", "no:cacheprovider",
@@ -163,7 +168,7 @@ def grading_environment():
     (others installed beside it must not change grading).
     """
     saved = {key: os.environ.get(key) for key in ("HYPOTHESIS_STORAGE_DIRECTORY", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
-    with tempfile.TemporaryDirectory(prefix="ridge-lab-hypothesis-") as storage:
+    with tempfile.TemporaryDirectory(prefix=f"{course.slug()}-hypothesis-") as storage:
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         try:
@@ -183,10 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     folder = Path(arguments.path).resolve()
-    selected = (arguments.only,) if arguments.only else metadata.modules()
+    selected = (arguments.only,) if arguments.only else course.modules()
     started = time.perf_counter()
     with grading_environment():
-        print(f"Ridge Lab: grading {arguments.path} ({', '.join(selected)})", flush=True)
+        print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
         try:
             results = run_checks(folder, selected)
         except RuntimeError as error:
@@ -195,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
     if arguments.junit:
-        from checks.junit import write_junit
+        from checks.engine.junit import write_junit
 
         write_junit(Path(arguments.junit), results, seconds=seconds)
     try:

@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks import contract_checks as contract
-from checks import feedback as fb
-from checks import oracles
-from checks import strategies as gen
-from checks.misconceptions import diagnose
+from checks.engine import contract
+from checks.engine import feedback as fb
+from checks.engine.diagnosis import diagnose
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("penalty_gradient", "ridge_gradients")
 FINITE_DIFFERENCE_STEP = 1e-3  # J is quadratic: central differences are exact but for rounding
@@ -27,7 +27,9 @@ def test_penalty_gradient_matches_formula(gradient, w, lam, n_samples):
     call = fb.describe_call("penalty_gradient", w, lam, n_samples)
     got = fb.as_vector(gradient.penalty_gradient(w, lam, n_samples), call, w.shape)
     expected = 2 * lam * w / n_samples
-    fb.expect_close(got, expected, np.abs(expected), call, formula="(2λ/N) w", diagnose=lambda: diagnose(gradient, "penalty_gradient"))
+    fb.expect_close(
+        got, expected, np.abs(expected), call, formula="(2λ/N) w", diagnose=lambda: diagnose(gradient, "penalty_gradient")
+    )
 
 
 @given(problem=gen.problems())
@@ -82,25 +84,32 @@ def test_bias_gradient_does_not_depend_on_lam(gradient, problem, other_lam):
 def test_accepts_lists_and_numpy_scalars(gradient):
     args = contract.loosened("penalty_gradient")
     call = fb.describe_call("penalty_gradient", *args)
-    w, lam, n = gen.EXAMPLE_CALLS["penalty_gradient"][0]
+    w, lam, n = contract.example("penalty_gradient")
     got = fb.as_vector(gradient.outcome("penalty_gradient", *args).value, call, w.shape)
     fb.expect_close(got, 2 * lam * w / n, np.abs(2 * lam * w / n), call, formula="the same as for NumPy arrays")
     args = contract.loosened("ridge_gradients")
     call = fb.describe_call("ridge_gradients", *args)
     grad_w, grad_b = fb.as_pair(gradient.outcome("ridge_gradients", *args).value, call)
-    (expected_w, expected_b), (scale_w, scale_b) = oracles.ridge_gradients(*gen.EXAMPLE_CALLS["ridge_gradients"][0])
-    fb.expect_close(fb.as_vector(grad_w, call, expected_w.shape), expected_w, scale_w, call, what="grad_w", formula="the same as for NumPy arrays")
+    (expected_w, expected_b), (scale_w, scale_b) = oracles.ridge_gradients(*contract.example("ridge_gradients"))
+    fb.expect_close(
+        fb.as_vector(grad_w, call, expected_w.shape),
+        expected_w,
+        scale_w,
+        call,
+        what="grad_w",
+        formula="the same as for NumPy arrays",
+    )
     fb.expect_close(fb.as_number(grad_b, call), expected_b, scale_b, call, what="grad_b", formula="the same as for NumPy arrays")
 
 
 def test_returns_arrays_and_floats(gradient):
-    d = len(gen.EXAMPLE_CALLS["penalty_gradient"][0][0])
+    d = len(contract.example("penalty_gradient")[0])
     contract.expect_types(gradient, "penalty_gradient", "array", (d,))
     contract.expect_types(gradient, "ridge_gradients", "pair", (d,))
 
 
 def test_rejects_bad_lam(gradient):
-    contract.expect_rejected(gradient, FUNCTIONS, contract.bad_lam)
+    contract.expect_rejected(gradient, FUNCTIONS, contract.out_of_range("lam"))
 
 
 def test_rejects_bad_n_samples(gradient):

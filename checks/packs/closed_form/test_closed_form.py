@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks import contract_checks as contract
-from checks import feedback as fb
-from checks import oracles
-from checks import strategies as gen
-from checks.misconceptions import diagnose
+from checks.engine import contract
+from checks.engine import feedback as fb
+from checks.engine.diagnosis import diagnose
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("ridge_closed_form",)
 
@@ -48,8 +48,10 @@ def test_gradient_is_zero_at_the_solution(closed_form, data):
     if np.any(residual > 1e-8 * scale + 1e-12):
         fb.fail(
             f"{call} returned w = {fb.show(w)}, b = {fb.show(b)}, where the gradient of J is not zero: "
-            f"∇w J = {fb.show(grad_w)}" + (f", ∂J/∂b = {fb.show(grad_b)}" if data.fit_intercept else "")
-            + ". The minimizer of J has ∇J = 0." + _diagnosis(closed_form)
+            f"∇w J = {fb.show(grad_w)}"
+            + (f", ∂J/∂b = {fb.show(grad_b)}" if data.fit_intercept else "")
+            + ". The minimizer of J has ∇J = 0."
+            + _diagnosis(closed_form)
         )
 
 
@@ -77,7 +79,10 @@ def test_weights_never_reach_zero(closed_form, data, factor):
     lam = data.lam * factor
     w, _, call = _solve(closed_form, data.X, data.y, lam, data.fit_intercept)
     if not np.any(w != 0):
-        fb.fail(f"{call} returned w = {fb.show(w)}, all zero. Ridge shrinks weights towards zero but never sets them to exactly 0 (that is L1)." + _diagnosis(closed_form))
+        fb.fail(
+            f"{call} returned w = {fb.show(w)}, all zero. Ridge shrinks weights towards zero but never sets them to exactly 0 (that is L1)."
+            + _diagnosis(closed_form)
+        )
 
 
 @given(data=gen.well_posed(lam_zero=True))
@@ -107,20 +112,22 @@ def test_huge_lambda_gives_zero_weights_and_mean_intercept(closed_form, data, sh
 def test_accepts_lists_and_numpy_scalars(closed_form):
     args = contract.loosened("ridge_closed_form")
     call = fb.describe_call("ridge_closed_form", *args)
-    expected_w, expected_b = oracles.ridge_closed_form(*gen.EXAMPLE_CALLS["ridge_closed_form"][0])
+    expected_w, expected_b = oracles.ridge_closed_form(*contract.example("ridge_closed_form"))
     w, b = fb.as_pair(closed_form.outcome("ridge_closed_form", *args).value, call)
     w, b = fb.as_vector(w, call, expected_w.shape), fb.as_number(b, call)
     if not (fb.coefficients_close(w, expected_w) and fb.coefficients_close(b, expected_b)):
-        fb.fail(f"{call} returned w = {fb.show(w)}, b = {fb.show(b)}; expected the same as for NumPy arrays: w = {fb.show(expected_w)}, b = {fb.show(expected_b)}.")
+        fb.fail(
+            f"{call} returned w = {fb.show(w)}, b = {fb.show(b)}; expected the same as for NumPy arrays: w = {fb.show(expected_w)}, b = {fb.show(expected_b)}."
+        )
 
 
 def test_returns_array_and_float(closed_form):
-    X = gen.EXAMPLE_CALLS["ridge_closed_form"][0][0]
+    X = contract.example("ridge_closed_form")[0]
     contract.expect_types(closed_form, "ridge_closed_form", "pair", (X.shape[1],))
 
 
 def test_rejects_bad_lam(closed_form):
-    contract.expect_rejected(closed_form, FUNCTIONS, contract.bad_lam)
+    contract.expect_rejected(closed_form, FUNCTIONS, contract.out_of_range("lam"))
 
 
 def test_rejects_bad_shapes(closed_form):

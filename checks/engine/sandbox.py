@@ -1,7 +1,7 @@
 """Run submitted code in a worker subprocess, never in the grader's process.
 
-``StudentModule("penalty", folder)`` starts ``_worker.py`` for one module of a
-submission; ``module.l2_penalty(w, lam, n)`` sends the call to it and returns
+``StudentModule(module_name, folder)`` starts ``worker.py`` for one module of a
+submission; ``module.some_function(*args)`` sends the call to it and returns
 what came back. Each module gets its own worker, so a module that crashes or
 monkeypatches NumPy affects only its own checks.
 
@@ -37,7 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-WORKER_SCRIPT = Path(__file__).with_name("_worker.py")
+from checks.engine import course
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 CALL_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 10.0
 MODULE_BUDGET_SECONDS = 30.0
@@ -100,10 +102,10 @@ class Opaque:
 
 @dataclass
 class Outcome:
-    """What one call returned, and which positional arguments it modified."""
+    """What one call returned and, when asked for, its positional arguments after the call."""
 
     value: object
-    modified: list[int] = field(default_factory=list)
+    arguments_after: list = field(default_factory=list)
 
 
 class _ClassFreeUnpickler(pickle.Unpickler):
@@ -112,7 +114,7 @@ class _ClassFreeUnpickler(pickle.Unpickler):
 
 
 def _decode(item):
-    """Invert ``_worker.encode`` with fresh, trusted objects."""
+    """Invert ``worker.encode`` with fresh, trusted objects."""
     if not isinstance(item, tuple):
         return item
     kind = item[0]
@@ -168,13 +170,13 @@ def _limits() -> list[tuple[int, int]]:
 
 
 class _Zygote:
-    """The process that forks workers (``_worker.py --zygote``), one per grader process.
+    """The process that forks workers (``worker.py --zygote``), one per grader process.
 
     It imports Python and NumPy once; each worker is then a fork of it.
     Started on first use, and again if it ever dies.
     """
 
-    _current: "_Zygote | None" = None
+    _current: _Zygote | None = None
 
     def __init__(self):
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -191,7 +193,7 @@ class _Zygote:
         theirs.close()
 
     @classmethod
-    def get(cls) -> "_Zygote":
+    def get(cls) -> _Zygote:
         if cls._current is None or cls._current.process.poll() is not None:
             cls._current = cls()
             atexit.register(cls._current.close)
@@ -227,7 +229,7 @@ class _Worker:
     """One worker process, forked by the zygote: exchange framed messages, kill."""
 
     def __init__(self, folder: Path, module: str):
-        self.scratch = tempfile.TemporaryDirectory(prefix="ridge-lab-worker-")
+        self.scratch = tempfile.TemporaryDirectory(prefix=f"{course.slug()}-worker-")
         request_read, self.requests = os.pipe()
         self.replies, reply_write = os.pipe()
         self.zygote = _Zygote.get()
@@ -291,7 +293,7 @@ class StudentModule:
     Parameters
     ----------
     name : str
-        The module, e.g. ``"penalty"``.
+        The module's name (its file without ``.py``).
     folder : Path
         The submission folder holding ``<name>.py``.
     refusal : str, optional
@@ -329,18 +331,17 @@ class StudentModule:
             raise AttributeError(function)
         return lambda *args, **kwargs: self.outcome(function, *args, **kwargs).value
 
-    def outcome(self, function: str, *args, **kwargs) -> Outcome:
-        """Call ``function`` in the worker; return its value and modified arguments."""
+    def outcome(self, function: str, *args, echo_arguments: bool = False, **kwargs) -> Outcome:
+        """Call ``function`` in the worker; return its value (and, if asked, the arguments after the call)."""
         self._ensure_ready()
         if function in self._broken:
             raise SubmissionUnavailable(self._broken[function])
         if self._spent > MODULE_BUDGET_SECONDS:
             raise SubmissionUnavailable(
-                f"{self.name}.py used up its {MODULE_BUDGET_SECONDS:.0f} s time budget: "
-                "look for a very slow loop"
+                f"{self.name}.py used up its {MODULE_BUDGET_SECONDS:.0f} s time budget: look for a very slow loop"
             )
         worker = self._worker
-        worker.send(("call", function, args, kwargs))
+        worker.send(("call", function, args, kwargs, echo_arguments))
         began = time.monotonic()
         try:
             reply = worker.receive(CALL_TIMEOUT_SECONDS)
@@ -363,7 +364,8 @@ class StudentModule:
     def _interpret(self, function: str, args: tuple, reply) -> Outcome:
         kind = reply[0] if isinstance(reply, tuple) and reply else None
         if kind == "returned":
-            return Outcome(_decode(reply[1]), list(reply[2]))
+            echoed = reply[2] if isinstance(reply[2], list) else []
+            return Outcome(_decode(reply[1]), [_decode(item) for item in echoed])
         if kind == "raised":
             class_names, message, location = list(reply[1]), str(reply[2]), str(reply[3])
             if "builtins.NotImplementedError" in class_names:

@@ -1,6 +1,6 @@
 """The sandbox worker: imports one submitted module and calls it on request.
 
-Started by ``checks.sandbox`` as ``python -I _worker.py --zygote FD``, never
+Started by ``checks.engine.sandbox`` as ``python -I worker.py --zygote FD``, never
 imported by the grader: that process (the zygote) forks one worker per
 submitted module. It uses only the standard library and NumPy, and takes
 references to everything it needs before the student's module is imported,
@@ -10,9 +10,10 @@ results, never the protocol.
 Protocol between grader and worker (both ways: an 8-byte big-endian length,
 then a pickle):
 
-- grader to worker: ``("call", function_name, args, kwargs)``;
+- grader to worker: ``("call", function_name, args, kwargs, echo_arguments)``;
 - worker to grader: ``("ready", None)`` or ``("import-failed", text)`` once at
-  start, then per call ``("returned", encoded_value, modified_argument_indices)``,
+  start, then per call ``("returned", encoded_value, encoded_arguments_or_None)``
+  (the arguments as they are after the call, when the grader asked for them),
   ``("raised", qualified_exception_class_names, message, where)`` or
   ``("missing", name)``.
 
@@ -22,7 +23,6 @@ run code in the grader.
 """
 
 import builtins
-import copy
 import importlib.util
 import os
 import pickle
@@ -78,29 +78,6 @@ def encode(value, depth=0):
     if kind in (tuple, list) and depth < 4 and len(value) <= _MAX_ITEMS:
         return (kind.__name__, [encode(item, depth + 1) for item in value])
     return ("opaque", kind.__qualname__[:100], _short_repr(value))
-
-
-def _snapshot(value):
-    """What an argument looked like before the call (bytes for arrays: cheap and exact)."""
-    if _isinstance(value, _ndarray):
-        return (value.shape, value.dtype.str, value.tobytes())
-    if _type(value) in (list, dict):
-        try:
-            return copy.deepcopy(value)
-        except BaseException:
-            return None
-    return None  # immutable
-
-
-def _unchanged(before, after):
-    if _isinstance(after, _ndarray):
-        return before == (after.shape, after.dtype.str, after.tobytes())
-    if before is None:
-        return True
-    try:
-        return bool(before == after)
-    except BaseException:
-        return True
 
 
 def zygote(control_fd):
@@ -208,14 +185,13 @@ def serve(request_fd, reply_fd, submission, module_name):
 
     while True:
         try:
-            _, name, args, kwargs = receive()
+            _, name, args, kwargs, echo = receive()
         except EOFError:
             return
         function = getattr(module, name, None)
         if not callable(function):
             send(("missing", name))
             continue
-        before = [_snapshot(arg) for arg in args]
         try:
             result = function(*args, **kwargs)
         except BaseException as error:
@@ -230,8 +206,8 @@ def serve(request_fd, reply_fd, submission, module_name):
                     location = f"{module_name}.py line {frame.lineno}"
             send(("raised", names, message[:_MAX_TEXT], location))
             continue
-        modified = [index for index, (old, new) in enumerate(zip(before, args)) if not _unchanged(old, new)]
-        send(("returned", encode(result), modified))
+        # The grader compares what the arguments hold now with its own copy.
+        send(("returned", encode(result), [encode(arg) for arg in args] if echo else None))
 
 
 if __name__ == "__main__":

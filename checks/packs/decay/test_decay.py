@@ -4,11 +4,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checks import contract_checks as contract
-from checks import feedback as fb
-from checks import oracles
-from checks import strategies as gen
-from checks.misconceptions import diagnose
+from checks.engine import contract
+from checks.engine import feedback as fb
+from checks.engine.diagnosis import diagnose
+from checks.packs.shared import exact as oracles
+from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("decay_factor", "decay_trajectory")
 STRICT_SHRINK_BELOW = 1 - 1e-9  # contract §5: strict shrinkage is checked only below this factor
@@ -61,16 +61,25 @@ def test_weights_keep_sign_and_shrink_but_never_reach_zero(decay, w0, params, n_
     path = fb.as_vector(decay.decay_trajectory(w0, lr, lam, n_samples, n_steps), call, (n_steps + 1, len(w0)))
     # Beyond the float range (values underflowing to subnormals) nothing is required.
     in_range = np.abs(oracles.decay_trajectory(w0, lr, lam, n_samples, n_steps)) > fb.TINY
-    hint = lambda: (f"\nDiagnosis: {known}" if (known := diagnose(decay, "decay_trajectory")) else "")  # noqa: E731
+    hint = lambda: f"\nDiagnosis: {known}" if (known := diagnose(decay, "decay_trajectory")) else ""  # noqa: E731
     for t in range(1, n_steps + 1):
         row, previous = path[t], path[t - 1]
         for j in np.flatnonzero(in_range[t]):
             if row[j] == 0:
-                fb.fail(f"{call}: weight {j} reached exactly 0 at step {t}. L2 decay multiplies by the factor each step and never reaches zero." + hint())
+                fb.fail(
+                    f"{call}: weight {j} reached exactly 0 at step {t}. L2 decay multiplies by the factor each step and never reaches zero."
+                    + hint()
+                )
             if np.sign(row[j]) != np.sign(w0[j]):
-                fb.fail(f"{call}: weight {j} changed sign at step {t} ({fb.show(previous[j])} → {fb.show(row[j])}). With 0 < factor < 1 the sign is kept." + hint())
+                fb.fail(
+                    f"{call}: weight {j} changed sign at step {t} ({fb.show(previous[j])} → {fb.show(row[j])}). With 0 < factor < 1 the sign is kept."
+                    + hint()
+                )
             if not abs(row[j]) < abs(previous[j]):
-                fb.fail(f"{call}: weight {j} did not shrink at step {t} ({fb.show(previous[j])} → {fb.show(row[j])}). With factor < 1 every step shrinks it." + hint())
+                fb.fail(
+                    f"{call}: weight {j} did not shrink at step {t} ({fb.show(previous[j])} → {fb.show(row[j])}). With factor < 1 every step shrinks it."
+                    + hint()
+                )
 
 
 @given(lam=st.floats(0.1, 100.0), n_samples=gen.sample_counts(), overshoot=st.floats(1.0, 100.0))
@@ -81,34 +90,46 @@ def test_trajectory_rejects_nonpositive_factor(decay, lam, n_samples, overshoot)
     contract.expect_rejected(
         decay,
         ("decay_trajectory",),
-        lambda function: [([w0, lr, lam, n_samples, 3], ("lr",), f"the decay factor 1 − 2·lr·λ/N = {1 - 2 * lr * lam / n_samples:.4g} is ≤ 0 (learning rate too large for this λ)")],
+        lambda function: [
+            (
+                [w0, lr, lam, n_samples, 3],
+                ("lr",),
+                f"the decay factor 1 − 2·lr·λ/N = {1 - 2 * lr * lam / n_samples:.4g} is ≤ 0 (learning rate too large for this λ)",
+            )
+        ],
     )
 
 
 def test_accepts_lists_and_numpy_scalars(decay):
     args = contract.loosened("decay_factor")
     call = fb.describe_call("decay_factor", *args)
-    expected = oracles.decay_factor(*gen.EXAMPLE_CALLS["decay_factor"][0])
-    fb.expect_close(fb.as_number(decay.outcome("decay_factor", *args).value, call), expected, 1.0, call, formula="the same as for Python numbers")
+    expected = oracles.decay_factor(*contract.example("decay_factor"))
+    fb.expect_close(
+        fb.as_number(decay.outcome("decay_factor", *args).value, call),
+        expected,
+        1.0,
+        call,
+        formula="the same as for Python numbers",
+    )
     args = contract.loosened("decay_trajectory")
     call = fb.describe_call("decay_trajectory", *args)
-    expected = oracles.decay_trajectory(*gen.EXAMPLE_CALLS["decay_trajectory"][0])
+    expected = oracles.decay_trajectory(*contract.example("decay_trajectory"))
     got = fb.as_vector(decay.outcome("decay_trajectory", *args).value, call, expected.shape)
     fb.expect_close(got, expected, np.abs(expected) * 10, call, formula="the same as for NumPy arrays")
 
 
 def test_returns_floats_and_arrays(decay):
-    w0, _, _, _, n_steps = gen.EXAMPLE_CALLS["decay_trajectory"][0]
+    w0, _, _, _, n_steps = contract.example("decay_trajectory")
     contract.expect_types(decay, "decay_factor", "float")
     contract.expect_types(decay, "decay_trajectory", "array", (n_steps + 1, len(w0)))
 
 
 def test_rejects_bad_lam(decay):
-    contract.expect_rejected(decay, FUNCTIONS, contract.bad_lam)
+    contract.expect_rejected(decay, FUNCTIONS, contract.out_of_range("lam"))
 
 
 def test_rejects_bad_lr(decay):
-    contract.expect_rejected(decay, FUNCTIONS, contract.bad_lr)
+    contract.expect_rejected(decay, FUNCTIONS, contract.out_of_range("lr"))
 
 
 def test_rejects_bad_counts(decay):

@@ -1,7 +1,7 @@
 """The report as JUnit XML (``--junit FILE``), for CI systems other than Gradescope and Classroom.
 
 One ``<testsuite>`` per module, one ``<testcase>`` per check (``classname``
-``ridge_lab.<module>``, ``name`` the check), a ``<failure>`` holding the
+``<course>.<module>``, ``name`` the check), a ``<failure>`` holding the
 feedback for each failed check; the suite-level ``<properties>`` carry the
 score, the kit version and the checks' SHA-256, as the JSON report does.
 """
@@ -12,8 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from checks import report
-from checks.report import CheckResult
+from checks.engine import course, report
+from checks.engine.report import CheckResult
 
 # Characters XML 1.0 cannot hold (a student's output may contain them).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -27,7 +27,7 @@ def junit_xml(results: list[CheckResult], *, seconds: float) -> str:
     document = report.gradescope(results, seconds=seconds)
     root = ET.Element(
         "testsuites",
-        name="Ridge Lab",
+        name=course.name(),
         tests=str(len(results)),
         failures=str(sum(not r.passed for r in results)),
         errors="0",
@@ -54,7 +54,9 @@ def junit_xml(results: list[CheckResult], *, seconds: float) -> str:
         ):
             ET.SubElement(properties, "property", name=name, value=str(value))
         for result in checks:
-            case = ET.SubElement(suite, "testcase", classname=f"ridge_lab.{module}", name=result.check, time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{course.slug().replace('-', '_')}.{module}", name=result.check, time="0"
+            )
             if not result.passed:
                 first_line = result.feedback.splitlines()[0] if result.feedback else "failed"
                 failure = ET.SubElement(case, "failure", message=_text(first_line), type="CheckFailed")
