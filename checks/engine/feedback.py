@@ -87,6 +87,7 @@ def as_number(got, call: Call) -> float:
         fail(f"{call} returned {show(got)} ({type(got).__name__}), which is not a number.")
     if array.shape != ():
         fail(f"{call} returned an array of shape {array.shape}; expected a single number.")
+    _expect_finite(array, call)
     return float(array)
 
 
@@ -98,7 +99,14 @@ def as_vector(got, call: Call, shape: tuple[int, ...]) -> np.ndarray:
         fail(f"{call} returned {show(got)} ({type(got).__name__}), which is not an array of numbers.")
     if array.shape != shape:
         fail(f"{call} returned shape {array.shape}; expected shape {shape}.")
+    _expect_finite(array, call)
     return array
+
+
+def _expect_finite(array: np.ndarray, call: Call) -> None:
+    """Every input the checks generate has a finite answer: NaN or infinity is never right."""
+    if not np.all(np.isfinite(array)):
+        fail(f"{call} returned {show(array[()])}, which is not finite; this input has a finite answer.")
 
 
 def as_pair(got, call: Call) -> tuple:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import course, report
+from checks.engine import course, report, sandbox
 from checks.engine.feedback import CheckFailed, describe_call
 from checks.engine.report import CHECKS_DIR, CheckResult
 from checks.engine.sandbox import StudentError, SubmissionUnavailable
@@ -136,6 +136,7 @@ def _feedback(error: BaseException) -> str:
 
 def run_checks(folder: Path, selected: tuple[str, ...]) -> list[CheckResult]:
     """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order."""
+    sandbox.protect_kit()
     collector = _Collector(selected)
     arguments = [
         *(str(pack.check_file) for pack in course.packs()),

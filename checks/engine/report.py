@@ -19,7 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import course
+from checks.engine import course, sandbox
 
 CHECKS_DIR = course.COURSE_DIR
 KIT_ROOT = course.KIT_ROOT
@@ -82,7 +82,11 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
             }
             for result in results
         ],
-        "extra_data": {"kit_version": kit_version(), "checks_sha256": checks_fingerprint()},
+        "extra_data": {
+            "kit_version": kit_version(),
+            "checks_sha256": checks_fingerprint(),
+            "isolation": sandbox.isolation_level(),
+        },
     }
 
 

@@ -20,13 +20,17 @@ Failures come back as exceptions of two kinds:
 from __future__ import annotations
 
 import atexit
+import fcntl
+import functools
 import io
 import os
 import pickle
 import resource
 import select
+import shutil
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -46,7 +50,10 @@ MODULE_BUDGET_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 4 * 2**30
 CPU_LIMIT_SECONDS = 120
 FILE_SIZE_LIMIT_BYTES = 64 * 2**20
-MAX_REPLY_BYTES = 64 * 2**20
+MAX_REPLY_BYTES = 8 * 2**20  # the worker ships at most 100,000 numbers (~1 MB)
+PROCESS_LIMIT = 32  # processes of one isolated worker's uid
+UID_BASE, UID_COUNT = 62_000, 2_000  # one uid per concurrent worker on this machine
+MAX_COPIED_BYTES = 4 * 2**20  # one submitted file copied into a worker's folder
 _HEADER = struct.Struct(">Q")
 
 
@@ -101,7 +108,7 @@ class Opaque:
 
 
 @dataclass
-class Outcome:
+class CallOutcome:
     """What one call returned and, when asked for, its positional arguments after the call."""
 
     value: object
@@ -159,14 +166,107 @@ def _read_soon(fd: int, size: int, deadline: float) -> bytes:
                 raise TimeoutError
 
 
-def _limits() -> list[tuple[int, int]]:
-    """The resource limits of a worker: memory, file size, CPU time, no core dumps."""
-    return [
+def _limits(isolated: bool) -> list[tuple[int, int]]:
+    """The resource limits of a worker: memory, file size, CPU time, no core dumps, processes."""
+    limits = [
         (resource.RLIMIT_AS, MEMORY_LIMIT_BYTES),
         (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT_BYTES),
         (resource.RLIMIT_CPU, CPU_LIMIT_SECONDS),  # a worker orphaned mid-loop still stops
         (resource.RLIMIT_CORE, 0),
     ]
+    if isolated:  # counted per uid: only meaningful when the worker has a uid of its own
+        limits.append((resource.RLIMIT_NPROC, PROCESS_LIMIT))
+    return limits
+
+
+# ---------------------------------------------------------------- isolation
+
+
+@functools.cache
+def isolation_level() -> str:
+    """``"uid"`` when workers run under uids of their own (the grader is root), else ``"none"``.
+
+    ``GRADER_ISOLATION=none`` turns isolation off (for debugging only).
+    """
+    if os.geteuid() != 0 or os.environ.get("GRADER_ISOLATION") == "none":
+        return "none"
+    _, can_isolate = _Zygote.get().ask(("probe", UID_BASE))
+    return "uid" if can_isolate else "none"
+
+
+def isolation_warning() -> str | None:
+    """One line for the terminal when submissions cannot be isolated, else None."""
+    if isolation_level() == "uid":
+        return None
+    return (
+        "warning: not running as root, so submitted code runs under your own user and could tamper with "
+        "grading; grade of record only as root (in a container or with sudo): see README.md"
+    )
+
+
+class _UidLease:
+    """A uid no other worker on this machine holds, leased through a lock file until ``release``."""
+
+    def __init__(self):
+        folder = Path(tempfile.gettempdir()) / f".{course.slug()}-uids"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
+            raise RuntimeError(f"{folder} is not a private root-owned folder; remove it")
+        start = os.getpid() % UID_COUNT  # spread concurrent graders over the range
+        for offset in range(UID_COUNT):
+            uid = UID_BASE + (start + offset) % UID_COUNT
+            handle = os.open(folder / str(uid), os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                continue
+            self.uid, self._handle = uid, handle
+            return
+        raise RuntimeError("every sandbox uid is in use")
+
+    def release(self) -> None:
+        os.close(self._handle)
+
+
+def private_copy(folder: Path, destination: Path, uid: int) -> None:
+    """Copy the submission's top-level ``*.py`` files into ``destination``, owned by ``uid`` alone."""
+    for source in sorted(folder.glob("*.py")):
+        try:
+            if not source.is_file() or source.stat().st_size > MAX_COPIED_BYTES:
+                continue
+            target = destination / source.name
+            shutil.copyfile(source, target, follow_symlinks=False)
+            os.chown(target, uid, uid)
+            os.chmod(target, 0o600)
+        except OSError:
+            continue  # an unreadable file is as good as missing: its module reports that
+    os.chown(destination, uid, uid)
+    os.chmod(destination, 0o700)
+
+
+def protect_kit() -> None:
+    """Make the kit's folders unreadable to workers (isolated grading only).
+
+    Every top-level folder of the kit except virtual environments becomes
+    owner-only, so a worker's uid cannot read the checks, the reference or
+    the tests, however it finds their path. The environments stay readable:
+    workers import NumPy from them.
+    """
+    if isolation_level() != "uid":
+        return
+    for entry in course.KIT_ROOT.iterdir():
+        if not entry.is_dir() or entry.is_symlink() or entry.name in {".nox", ".venv"} or (entry / "pyvenv.cfg").exists():
+            continue
+        try:
+            if entry.stat().st_mode & 0o077:
+                entry.chmod(0o700)
+        except OSError:
+            pass
 
 
 class _Zygote:
@@ -230,12 +330,19 @@ class _Worker:
 
     def __init__(self, folder: Path, module: str):
         self.scratch = tempfile.TemporaryDirectory(prefix=f"{course.slug()}-worker-")
+        self.zygote = _Zygote.get()
+        self.lease = _UidLease() if isolation_level() == "uid" else None
+        uid = None
+        if self.lease is not None:
+            uid = self.lease.uid
+            private_copy(folder, Path(self.scratch.name), uid)
+            folder = Path(self.scratch.name)  # the worker sees only its own copy
         request_read, self.requests = os.pipe()
         self.replies, reply_write = os.pipe()
-        self.zygote = _Zygote.get()
         try:
             _, self.pid = self.zygote.ask(
-                ("spawn", str(folder), module, self.scratch.name, _limits()), fds=(request_read, reply_write)
+                ("spawn", str(folder), module, self.scratch.name, _limits(uid is not None), uid),
+                fds=(request_read, reply_write),
             )
         finally:
             os.close(request_read)
@@ -269,11 +376,16 @@ class _Worker:
         return bytes(data)
 
     def kill(self) -> int | None:
-        """Kill the worker and everything it started; return its exit code."""
+        """Kill the worker and everything it started (every process of its uid); return its exit code."""
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        if self.lease is not None:
+            try:
+                self.zygote.ask(("kill-uid", self.lease.uid))
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass
         try:
             _, returncode = self.zygote.ask(("wait", self.pid))
         except (OSError, EOFError, pickle.UnpicklingError):
@@ -284,6 +396,8 @@ class _Worker:
             except OSError:
                 pass
         self.scratch.cleanup()
+        if self.lease is not None:
+            self.lease.release()
         return returncode
 
 
@@ -331,7 +445,7 @@ class StudentModule:
             raise AttributeError(function)
         return lambda *args, **kwargs: self.outcome(function, *args, **kwargs).value
 
-    def outcome(self, function: str, *args, echo_arguments: bool = False, **kwargs) -> Outcome:
+    def outcome(self, function: str, *args, echo_arguments: bool = False, **kwargs) -> CallOutcome:
         """Call ``function`` in the worker; return its value (and, if asked, the arguments after the call)."""
         self._ensure_ready()
         if function in self._broken:
@@ -361,11 +475,11 @@ class StudentModule:
         self._spent += time.monotonic() - began
         return self._interpret(function, args, reply)
 
-    def _interpret(self, function: str, args: tuple, reply) -> Outcome:
+    def _interpret(self, function: str, args: tuple, reply) -> CallOutcome:
         kind = reply[0] if isinstance(reply, tuple) and reply else None
         if kind == "returned":
             echoed = reply[2] if isinstance(reply[2], list) else []
-            return Outcome(_decode(reply[1]), [_decode(item) for item in echoed])
+            return CallOutcome(_decode(reply[1]), [_decode(item) for item in echoed])
         if kind == "raised":
             class_names, message, location = list(reply[1]), str(reply[2]), str(reply[3])
             if "builtins.NotImplementedError" in class_names:

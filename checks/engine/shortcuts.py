@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from checks.engine import course
+
 FORBIDDEN = {
     "sklearn": "scikit-learn",
     "scipy": "SciPy",
@@ -37,14 +39,31 @@ def _imported_names(tree: ast.AST):
                 yield node.args[0].value
 
 
+def kit_packages() -> dict[str, str]:
+    """The kit's own packages a submission may not import, with what each holds."""
+    settings = course.course()
+    return {
+        course.COURSE_DIR.name: "the grader's checks",
+        settings.get("solutions", "solutions"): "the reference solutions",
+        "tests": "the kit's own tests",
+        "tools": "the instructor's tools",
+    }
+
+
 def shortcut(path: Path) -> str | None:
     """Why ``path`` may not be graded, or None. A file that does not parse is left to the import."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8", errors="replace"))
     except (SyntaxError, ValueError, OSError):
         return None
+    kit = kit_packages()
     for name in _imported_names(tree):
         top = name.split(".")[0]
+        if top in kit:
+            return (
+                f"{Path(path).name} imports {name} ({kit[top]}): a submission must stand alone. "
+                "Where grades are recorded it cannot even see the kit; remove that import to be graded."
+            )
         if top in FORBIDDEN:
             return (
                 f"{Path(path).name} imports {name} ({FORBIDDEN[top]}), which solves the exercise for you. "

@@ -23,11 +23,13 @@ run code in the grader.
 """
 
 import builtins
+import importlib
 import importlib.util
 import os
 import pickle
 import resource
 import select
+import signal
 import socket
 import struct
 import sys
@@ -48,6 +50,51 @@ _select = select.select
 _monotonic = time.monotonic
 _MAX_ITEMS = 10_000
 _MAX_TEXT = 2_000
+_MAX_TOTAL_ITEMS = 100_000  # numbers in one reply, however nested: a huge answer is shown, not shipped
+# Modules a submission may import, loaded here once: an isolated worker runs
+# under a uid that may not be able to read the interpreter's own library.
+PRELOADED = (
+    "__future__",
+    "abc",
+    "array",
+    "bisect",
+    "cmath",
+    "collections",
+    "collections.abc",
+    "contextlib",
+    "copy",
+    "dataclasses",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "heapq",
+    "itertools",
+    "math",
+    "numbers",
+    "operator",
+    "random",
+    "datetime",
+    "glob",
+    "inspect",
+    "io",
+    "json",
+    "pathlib",
+    "re",
+    "site",
+    "statistics",
+    "string",
+    "struct",
+    "textwrap",
+    "types",
+    "typing",
+    "unittest",
+    "warnings",
+    "numpy.linalg",
+    "numpy.random",
+    "numpy.fft",
+    "numpy.testing",
+)
 
 
 def _short_repr(value):
@@ -58,7 +105,7 @@ def _short_repr(value):
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def encode(value, depth=0):
+def encode(value, depth=0, budget=None):
     """Turn a return value into nested built-in types the grader can load safely.
 
     ``float``, ``int``, ``bool``, ``str`` and ``None`` pass as they are;
@@ -66,18 +113,45 @@ def encode(value, depth=0):
     scalars ``("npscalar", dtype, python_value)``; tuples and lists
     ``("tuple" | "list", [items])``; anything else ``("opaque", type, repr)``.
     """
+    budget = [_MAX_TOTAL_ITEMS] if budget is None else budget
     kind = _type(value)
     if value is None or kind in (float, int, bool):
         return value
     if kind is str:
         return value[:_MAX_TEXT]
-    if _isinstance(value, _ndarray) and value.dtype.kind in "biufc" and value.size <= 10 * _MAX_ITEMS:
+    if _isinstance(value, _ndarray) and value.dtype.kind in "biufc" and value.size <= budget[0]:
+        budget[0] -= value.size
         return ("ndarray", value.dtype.str, tuple(value.shape), value.tobytes())
     if _isinstance(value, _generic) and value.dtype.kind in "biufc":
         return ("npscalar", value.dtype.str, value.item())
-    if kind in (tuple, list) and depth < 4 and len(value) <= _MAX_ITEMS:
-        return (kind.__name__, [encode(item, depth + 1) for item in value])
+    if kind in (tuple, list) and depth < 4 and len(value) <= min(_MAX_ITEMS, budget[0]):
+        budget[0] -= len(value)
+        return (kind.__name__, [encode(item, depth + 1, budget) for item in value])
     return ("opaque", kind.__qualname__[:100], _short_repr(value))
+
+
+def _become(uid):
+    """Drop every privilege: no supplementary groups, ``uid`` as user and group."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def _kill_everything_of(uid):
+    """Kill every process running as ``uid``, from a child that takes the uid (``kill(-1)``)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _become(uid)
+            for _ in range(1000):  # a forking process may add one more while we kill
+                os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            os._exit(0)  # none left
+        except BaseException:
+            os._exit(1)
+        os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def zygote(control_fd):
@@ -88,9 +162,18 @@ def zygote(control_fd):
     Requests come over the Unix socket ``control_fd``, each a pickled command
     with the worker's two pipe ends attached as file descriptors:
 
-    - ``("spawn", folder, module, scratch, limits)`` → ``("spawned", pid)``;
-    - ``("wait", pid)`` → ``("exited", exit_code or None)`` (reaps the worker).
+    - ``("spawn", folder, module, scratch, limits, uid)`` → ``("spawned", pid)``;
+      with a ``uid`` (the grader runs as root) the worker first kills whatever
+      still runs as that uid, then drops to it;
+    - ``("wait", pid)`` → ``("exited", exit_code or None)`` (reaps the worker);
+    - ``("kill-uid", uid)`` → ``("killed", all_gone)``;
+    - ``("probe", uid)`` → ``("probed", can_isolate)``.
     """
+    for name in PRELOADED if os.geteuid() == 0 else ():  # only isolated workers need them
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     control = socket.socket(fileno=control_fd)
 
     def reply(message):
@@ -105,7 +188,9 @@ def zygote(control_fd):
             return  # the grader is gone
         command = _loads(payload)
         if command[0] == "spawn":
-            _, folder, module_name, scratch, limits = command
+            _, folder, module_name, scratch, limits, uid = command
+            if uid is not None:
+                _kill_everything_of(uid)
             pid = os.fork()
             if pid == 0:
                 status = 0
@@ -114,6 +199,8 @@ def zygote(control_fd):
                     os.setsid()  # its own process group: the grader can kill it and its children
                     for limit, value in limits:
                         resource.setrlimit(limit, (value, value))
+                    if uid is not None:
+                        _become(uid)
                     os.chdir(scratch)
                     serve(fds[0], fds[1], folder, module_name)
                 except BaseException:
@@ -130,6 +217,18 @@ def zygote(control_fd):
             except ChildProcessError:
                 code = None
             reply(("exited", code))
+        elif command[0] == "kill-uid":
+            reply(("killed", _kill_everything_of(command[1])))
+        elif command[0] == "probe":
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _become(command[1])
+                    os._exit(0)
+                except BaseException:
+                    os._exit(1)
+            _, status = os.waitpid(pid, 0)
+            reply(("probed", os.waitstatus_to_exitcode(status) == 0))
 
 
 def serve(request_fd, reply_fd, submission, module_name):
