@@ -8,6 +8,7 @@ two cores), once per session, and the tests read the cached reports.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -44,7 +45,7 @@ class Graded:
         return [t for t in self.report["tests"] if t["status"] == "failed" and module in (None, t["tags"][0])]
 
 
-def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float = 600) -> Graded:
+def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float = 600, env: dict | None = None) -> Graded:
     """Grade ``folder`` with the grader's entry point; the report goes to a temporary file."""
     with tempfile.TemporaryDirectory(prefix="ridge-lab-test-") as scratch:
         report_path = Path(scratch) / "results.json"
@@ -54,15 +55,16 @@ def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float 
             capture_output=True,
             text=True,
             timeout=timeout,
+            env=None if env is None else {**os.environ, **env},
         )
         report = json.loads(report_path.read_text()) if report_path.exists() else None
     return Graded(completed.returncode, completed.stdout, completed.stderr, report)
 
 
-def grade_all(folders: dict[str, Path]) -> dict[str, Graded]:
+def grade_all(folders: dict[str, Path], env: dict | None = None) -> dict[str, Graded]:
     """Grade many folders, ``PARALLEL_GRADINGS`` at a time; keys are kept."""
     with ThreadPoolExecutor(PARALLEL_GRADINGS) as pool:
-        futures = {key: pool.submit(grade, folder) for key, folder in folders.items()}
+        futures = {key: pool.submit(grade, folder, env=env) for key, folder in folders.items()}
         return {key: future.result() for key, future in futures.items()}
 
 
@@ -85,6 +87,17 @@ def mistake_grades(tmp_path_factory) -> dict[str, Graded]:
     """Every mistake-bank entry, graded as a full submission."""
     base = tmp_path_factory.mktemp("mistakes")
     return grade_all({entry.key: bank.build_submission(entry, base / entry.key) for entry in MISTAKES})
+
+
+EXPLICIT_ONLY = {"GRADER_EXPLICIT_ONLY": "1"}
+
+
+@pytest.fixture(scope="session")
+def explicit_mistake_grades(tmp_path_factory) -> dict[str, Graded]:
+    """Every mistake-bank entry, graded on the checks' explicit examples alone (no generation)."""
+    base = tmp_path_factory.mktemp("explicit-mistakes")
+    folders = {entry.key: bank.build_submission(entry, base / entry.key) for entry in MISTAKES}
+    return grade_all(folders, env=EXPLICIT_ONLY)
 
 
 @pytest.fixture(scope="session")

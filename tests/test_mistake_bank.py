@@ -7,7 +7,7 @@ realistic wrong implementation from the bank.
 import pytest
 
 from checks.engine import course
-from tests.conftest import MISTAKES
+from tests.conftest import MISTAKES, ROOT
 
 DIAGNOSES = {m.key: m.diagnosis for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS}
 
@@ -48,3 +48,17 @@ def test_bank_counts(mistake_grades, capsys):
             f"{len(DIAGNOSES)} misconceptions, {diagnosed} diagnosed as themselves"
         )
     assert modules == set(course.modules())
+
+
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
+def test_mistake_is_caught_by_explicit_examples_alone(explicit_mistake_grades, entry):
+    """Whatever Hypothesis version generates, the fixed examples already cost a known mistake points."""
+    score, maximum = explicit_mistake_grades[entry.key].module_scores()[entry.module]
+    assert score < maximum, f"{entry.key} kept full marks on {entry.module} with generation turned off"
+
+
+def test_reference_keeps_full_marks_on_explicit_examples_alone():
+    from tests.conftest import EXPLICIT_ONLY, grade
+
+    graded = grade(ROOT / "solutions", env=EXPLICIT_ONLY)
+    assert graded.report["score"] == graded.report["max_score"], graded.stdout

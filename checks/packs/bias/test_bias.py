@@ -1,13 +1,14 @@
 """Checks for exercises/bias.py: ``augmented_gradient`` and ``gradient_step``."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
+from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("augmented_gradient", "gradient_step")
@@ -27,6 +28,8 @@ def _step(bias, X, y, w, b, lam, lr):
 
 
 @given(problem=gen.problems())
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7))
+@example(problem=gen.Problem(X=ex.X[:5], y=ex.y[:5], w=ex.w_more, b=-1.3, lam=2.5))
 def test_augmented_gradient_matches_formula(bias, problem):
     Xa, theta = _augmented(problem)
     call = fb.describe_call("augmented_gradient", Xa, problem.y, theta, problem.lam)
@@ -43,6 +46,7 @@ def test_augmented_gradient_matches_formula(bias, problem):
 
 
 @given(problem=gen.problems(), lam=st.floats(0.5, 1e3))
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7), lam=2.5)
 def test_augmented_gradient_skips_the_bias(bias, problem, lam):
     """The entry for θ[0] (the bias) is the same for every λ."""
     Xa, theta = _augmented(problem)
@@ -60,6 +64,8 @@ def test_augmented_gradient_skips_the_bias(bias, problem, lam):
 
 
 @given(problem=gen.problems(), lr=gen.learning_rates())
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7), lr=0.05)
+@example(problem=gen.Problem(X=ex.X[:5], y=ex.y[:5], w=ex.w_more, b=-1.3, lam=2.5), lr=0.1)
 def test_gradient_step_matches_formula(bias, problem, lr):
     p = problem
     w_new, b_new, call = _step(bias, p.X, p.y, p.w, p.b, p.lam, lr)
@@ -72,6 +78,7 @@ def test_gradient_step_matches_formula(bias, problem, lr):
 
 
 @given(problem=gen.problems(), lam=st.floats(0.5, 1e3), lr=gen.learning_rates())
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7), lam=2.5, lr=0.05)
 def test_gradient_step_does_not_decay_the_bias(bias, problem, lam, lr):
     """The new bias is the same for every λ."""
     p = problem
@@ -95,6 +102,7 @@ def _descend(bias, data, lam, lr, steps, w, b):
 
 @settings(max_examples=3)
 @given(data=gen.well_posed(fit_intercept=True, lam_zero=False, max_log_condition=0.2, max_offset=0.5))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True))
 def test_gradient_descent_converges_to_closed_form(bias, data):
     """Repeated steps from zero reach the minimizer of J (the checks' own closed form)."""
     n_samples, n_features = data.X.shape
@@ -119,6 +127,7 @@ def test_gradient_descent_converges_to_closed_form(bias, data):
 
 @settings(max_examples=2)
 @given(data=gen.well_posed(fit_intercept=True, lam_zero=False), shift=st.floats(2.0, 50.0))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True), shift=10.0)
 def test_huge_lambda_sends_weights_to_zero_but_not_the_bias(bias, data, shift):
     """With λ = 1e6, descent drives w to 0 while b stays at mean(y): the bias is not penalized."""
     y = data.y + shift

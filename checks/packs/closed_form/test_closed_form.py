@@ -1,13 +1,14 @@
 """Checks for exercises/closed_form.py: ``ridge_closed_form``."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
+from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("ridge_closed_form",)
@@ -26,6 +27,9 @@ def _diagnosis(closed_form) -> str:
 
 
 @given(data=gen.well_posed())
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=False))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=2.5, fit_intercept=True))
 def test_matches_reference_solution(closed_form, data):
     """On well-posed data, (w, b) agree with the checks' own augmented least-squares solve."""
     w, b, call = _solve(closed_form, data.X, data.y, data.lam, data.fit_intercept)
@@ -38,6 +42,8 @@ def test_matches_reference_solution(closed_form, data):
 
 
 @given(data=st.one_of(gen.well_posed(), gen.well_posed(wide=True)))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=False))
 def test_gradient_is_zero_at_the_solution(closed_form, data):
     """∇J(w*, b*) = 0, also when there are more features than samples (d > N)."""
     w, b, call = _solve(closed_form, data.X, data.y, data.lam, data.fit_intercept)
@@ -57,6 +63,7 @@ def test_gradient_is_zero_at_the_solution(closed_form, data):
 
 @settings(max_examples=10)
 @given(data=gen.well_posed(lam_zero=False))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True))
 def test_weights_shrink_as_lambda_grows(closed_form, data):
     """‖w*(λ)‖₂ is non-increasing in λ (a single coefficient need not shrink monotonically)."""
     lams = data.lam * np.array([0.0, 0.1, 1.0, 10.0, 100.0, 1e4])
@@ -74,6 +81,7 @@ def test_weights_shrink_as_lambda_grows(closed_form, data):
 
 
 @given(data=gen.well_posed(lam_zero=False), factor=st.floats(1.0, 1e6))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True), factor=1e5)
 def test_weights_never_reach_zero(closed_form, data, factor):
     """For finite λ and Xcᵀyc ≠ 0, w* is not the zero vector (L2 shrinks, it does not select)."""
     lam = data.lam * factor
@@ -86,6 +94,8 @@ def test_weights_never_reach_zero(closed_form, data, factor):
 
 
 @given(data=gen.well_posed(lam_zero=True))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.0, fit_intercept=True))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.0, fit_intercept=False))
 def test_lambda_zero_gives_least_squares(closed_form, data):
     """λ → 0 gives ordinary least squares on full-column-rank data."""
     w, b, call = _solve(closed_form, data.X, data.y, 0.0, data.fit_intercept)
@@ -98,6 +108,7 @@ def test_lambda_zero_gives_least_squares(closed_form, data):
 
 
 @given(data=gen.well_posed(fit_intercept=True, lam_zero=False), shift=st.floats(2.0, 50.0))
+@example(data=gen.WellPosed(X=ex.X, y=ex.y, lam=0.7, fit_intercept=True), shift=10.0)
 def test_huge_lambda_gives_zero_weights_and_mean_intercept(closed_form, data, shift):
     """With λ = 1e12, w* ≈ 0 and b* ≈ mean(y): the intercept is never penalized."""
     y = data.y + shift

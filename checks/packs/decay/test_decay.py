@@ -1,13 +1,14 @@
 """Checks for exercises/decay.py: ``decay_factor`` and ``decay_trajectory``."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
+from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("decay_factor", "decay_trajectory")
@@ -26,6 +27,8 @@ def decaying(draw, *, strict=False):
 
 
 @given(lr=st.floats(1e-4, 10.0), lam=gen.lams(), n_samples=gen.sample_counts())
+@example(lr=0.05, lam=0.7, n_samples=5)
+@example(lr=0.1, lam=2.5, n_samples=3)
 def test_decay_factor_matches_formula(decay, lr, lam, n_samples):
     """Also where the factor is ≤ 0: the formula's value is returned, not clipped."""
     call = fb.describe_call("decay_factor", lr, lam, n_samples)
@@ -36,6 +39,8 @@ def test_decay_factor_matches_formula(decay, lr, lam, n_samples):
 
 
 @given(w0=gen.vectors(4), params=decaying(), n_steps=st.integers(0, 30))
+@example(w0=ex.w, params=(0.05, 0.7, 5), n_steps=4)
+@example(w0=ex.w_more, params=(0.1, 2.5, 3), n_steps=3)
 def test_decay_trajectory_matches_formula(decay, w0, params, n_steps):
     lr, lam, n_samples = params
     call = fb.describe_call("decay_trajectory", w0, lr, lam, n_samples, n_steps)
@@ -54,6 +59,7 @@ def test_decay_trajectory_matches_formula(decay, w0, params, n_steps):
 
 
 @given(w0=gen.vectors(4).filter(lambda w: np.all(w != 0)), params=decaying(strict=True), n_steps=st.integers(1, 60))
+@example(w0=ex.w, params=(0.05, 0.7, 5), n_steps=40)
 def test_weights_keep_sign_and_shrink_but_never_reach_zero(decay, w0, params, n_steps):
     """With 0 < factor < 1, every weight keeps its sign and shrinks strictly, but never reaches 0."""
     lr, lam, n_samples = params
@@ -83,6 +89,7 @@ def test_weights_keep_sign_and_shrink_but_never_reach_zero(decay, w0, params, n_
 
 
 @given(lam=st.floats(0.1, 100.0), n_samples=gen.sample_counts(), overshoot=st.floats(1.0, 100.0))
+@example(lam=2.5, n_samples=3, overshoot=1.5)
 def test_trajectory_rejects_nonpositive_factor(decay, lam, n_samples, overshoot):
     """A factor ≤ 0 (lr ≥ N / 2λ) flips the weights' sign: ValueError naming lr."""
     lr = overshoot * n_samples / (2 * lam)

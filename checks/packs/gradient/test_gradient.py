@@ -1,13 +1,14 @@
 """Checks for exercises/gradient.py: ``penalty_gradient`` and ``ridge_gradients``."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
+from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
 
 FUNCTIONS = ("penalty_gradient", "ridge_gradients")
@@ -23,6 +24,8 @@ def _gradients(gradient, p, lam=None):
 
 
 @given(w=gen.vectors(), lam=gen.lams(), n_samples=gen.sample_counts())
+@example(w=ex.w, lam=0.7, n_samples=5)
+@example(w=ex.w_more, lam=2.5, n_samples=3)
 def test_penalty_gradient_matches_formula(gradient, w, lam, n_samples):
     call = fb.describe_call("penalty_gradient", w, lam, n_samples)
     got = fb.as_vector(gradient.penalty_gradient(w, lam, n_samples), call, w.shape)
@@ -33,6 +36,8 @@ def test_penalty_gradient_matches_formula(gradient, w, lam, n_samples):
 
 
 @given(problem=gen.problems())
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7))
+@example(problem=gen.Problem(X=ex.X[:5], y=ex.y[:5], w=ex.w_more, b=-1.3, lam=2.5))
 def test_ridge_gradients_match_formula(gradient, problem):
     grad_w, grad_b, call = _gradients(gradient, problem)
     p = problem
@@ -43,6 +48,7 @@ def test_ridge_gradients_match_formula(gradient, problem):
 
 
 @given(problem=gen.problems())
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7))
 def test_ridge_gradients_match_finite_differences(gradient, problem):
     """Each partial derivative agrees with a central difference of J (the checks' own J)."""
     p = problem
@@ -68,6 +74,7 @@ def test_ridge_gradients_match_finite_differences(gradient, problem):
 
 
 @given(problem=gen.problems(), other_lam=st.floats(0.5, 1e3))
+@example(problem=gen.Problem(X=ex.X, y=ex.y, w=ex.w, b=0.9, lam=0.7), other_lam=2.5)
 def test_bias_gradient_does_not_depend_on_lam(gradient, problem, other_lam):
     """∂J/∂b is the same for every λ: the bias is never penalized."""
     _, grad_b, call = _gradients(gradient, problem, lam=0.0)
