@@ -63,10 +63,15 @@ def page(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def says(name: str, *phrases: str) -> None:
-    text = page(name)
+    """Assert that a page states each phrase (line breaks and indents count as one space)."""
+    text = _flat(page(name))
     for phrase in phrases:
-        assert phrase in text, f"docs/lessons/{name}.md should say {phrase!r}"
+        assert _flat(phrase) in text, f"docs/lessons/{name}.md should say {phrase!r}"
 
 
 def num(x: float) -> str:
@@ -282,7 +287,7 @@ def test_penalized_bias_makes_the_fit_depend_on_a_shift_of_y_but_not_on_its_scal
     np.testing.assert_allclose(w_scale, 1000 * w, rtol=1e-12)
     assert b_scale == pytest.approx(1000 * b, rel=1e-12)
     np.testing.assert_allclose(ridge(X, y + 273.15, lam)[0], ridge(X, y, lam)[0], atol=1e-12)
-    says("bias", "where zero", "multiplied by\n  1000")
+    says("bias", "where zero", "multiplied by 1000")
     for name in ("bias", "choosing-lambda"):
         assert "units of $y$" not in page(name)
 
@@ -322,7 +327,7 @@ def test_the_decay_factor_of_mse_plus_lambda_sum_w2_is_one_minus_2_lr_lambda():
     grad = np.array([(penalty(w + h * e) - penalty(w - h * e)) / (2 * h) for e in np.eye(2)])
     np.testing.assert_allclose(w - lr * grad, (1 - 2 * lr * lam) * w, rtol=1e-8)
     assert not np.allclose(w - lr * grad, (1 - lr * lam) * w)
-    says("conventions", "three source texts", "off\n  by a factor of 2")
+    says("conventions", "three source texts", "off by a factor of 2")
 
 
 # ------------------------------------------- numbers written in the pages
@@ -398,3 +403,45 @@ def test_kilometres_to_metres_changes_the_penalty_a_millionfold():
     factor = 1000
     assert (1 / factor) ** 2 == pytest.approx(1e-6)
     says("choosing-lambda", "1000 times larger", "a million times")
+
+
+def test_squares_punish_big_weights_and_spare_small_ones():
+    assert 10.0**2 == 100 and 0.1**2 == pytest.approx(0.01)
+    says("l2-penalty", "A weight of 10 costs 100, a weight of 0.1 costs 0.01")
+
+
+def test_sklearn_ridge_alpha_is_lambda(ridge):
+    rng = np.random.default_rng(9)
+    X, y = rng.normal(size=(15, 2)), rng.normal(size=15)
+    alpha = 3.0
+    # Ridge(alpha) minimizes the sum of squares + alpha·Σw²: its normal equations.
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    w_sklearn = np.linalg.solve(Xc.T @ Xc + alpha * np.eye(2), Xc.T @ yc)
+    np.testing.assert_allclose(ridge(X, y, alpha)[0], w_sklearn, rtol=1e-10)
+    says("l2-penalty", f"- [x] $\\lambda = {num(alpha)}$", f"- [ ] $\\lambda = {num(alpha / 2)}$")
+
+
+def test_forgotten_n_grows_the_penalty_with_the_data():
+    small, large = 100, 100_000
+    assert large / small == 1000
+    says("gradient", "tuned on 100 samples is far too strong on 100 000", "a thousandfold")
+
+
+def test_decay_percentages(ref):
+    factor = ref["decay"].decay_factor
+    assert 1 - factor(0.1, 5.0, 10) == pytest.approx(0.10)
+    assert 1 - factor(0.01, 0.1, 100) == pytest.approx(0.00002)
+    says("weight-decay", "removes 10% of every", "a gentle 0.002% per step", "the factor is $-1$")
+
+
+def _figures(ref):
+    pytest.importorskip("mkdocs")
+    return _load(DOCS / "hooks" / "figures.py", "ridge_lab_figures_for_tests")
+
+
+def test_widget_descriptions_match_the_widget_data(ref):
+    figures = _figures(ref)
+    data = figures.polynomial_data()
+    says("choosing-lambda", f"{data['x_train'].size} noisy training points", f"degree-{data['degree']} polynomial")
+    decay = figures.widget_decay(ref, np)
+    says("weight-decay", f"starting at {num(decay['w0'])} with $N = {decay['n']}$ samples")
