@@ -1,0 +1,447 @@
+"""Every number the lessons state, recomputed (issue 14).
+
+A number on a lesson page is either filled in at build time by
+``docs/hooks/lesson_numbers.py`` (a ``{{ num:NAME }}`` placeholder) or
+written in the page and recomputed here, with NumPy and the reference
+solutions; each test also checks that the page states the recomputed value.
+The counterexamples behind the corrected statements are tests too, so that
+the corrections stay true. No test here needs MkDocs, except the one that
+compares the hook's data with the ridge-trace figure, which is skipped
+without it (it always runs in ``nox -s verify``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+SOLUTIONS = ROOT / "solutions"
+REFERENCE_MODULES = ("_validation", "penalty", "gradient", "decay", "closed_form")
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+numbers = _load(DOCS / "hooks" / "lesson_numbers.py", "ridge_lab_lesson_numbers")
+
+
+@pytest.fixture(scope="module")
+def ref():
+    """The reference modules of solutions/, imported without leaving them in sys.modules."""
+    saved = {m: sys.modules.pop(m) for m in REFERENCE_MODULES if m in sys.modules}
+    sys.path.insert(0, str(SOLUTIONS))
+    try:
+        modules = {m: importlib.import_module(m) for m in REFERENCE_MODULES}
+    finally:
+        sys.path.remove(str(SOLUTIONS))
+        for m in REFERENCE_MODULES:
+            sys.modules.pop(m, None)
+        sys.modules.update(saved)
+    return modules
+
+
+@pytest.fixture(scope="module")
+def ridge(ref):
+    return ref["closed_form"].ridge_closed_form
+
+
+def page(name: str) -> str:
+    path = DOCS / "index.md" if name == "index" else DOCS / "lessons" / f"{name}.md"
+    return path.read_text(encoding="utf-8")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def says(name: str, *phrases: str) -> None:
+    """Assert that a page states each phrase (line breaks and indents count as one space)."""
+    text = _flat(page(name))
+    for phrase in phrases:
+        assert _flat(phrase) in text, f"docs/lessons/{name}.md should say {phrase!r}"
+
+
+def num(x: float) -> str:
+    """A number as the lessons write it (0.5, 2.5, 395, 0.99998)."""
+    return f"{float(x):.12g}"
+
+
+# ----------------------------------------------------- build-time numbers
+
+
+def test_every_placeholder_in_the_docs_has_a_value(ridge):
+    values = numbers.compute_numbers(ROOT, ridge)
+    for path in [DOCS / "index.md", *sorted((DOCS / "lessons").glob("*.md"))]:
+        filled = numbers.fill(path.read_text(encoding="utf-8"), values, str(path))
+        assert "{{" not in filled, path
+
+
+def test_build_numbers_are_the_same_without_the_reference_solutions(ridge):
+    assert numbers.compute_numbers(ROOT, ridge) == numbers.compute_numbers(ROOT, numbers.numpy_ridge)
+
+
+def test_exercise_count_on_the_home_page_follows_the_exercise_list():
+    with (ROOT / "checks" / "exercises.toml").open("rb") as handle:
+        listed = len(tomllib.load(handle)["exercise"])
+    assert numbers.exercise_count(ROOT) == listed
+    assert numbers.compute_numbers(ROOT, numbers.numpy_ridge)["exercise-count"] == numbers.as_word(listed)
+    says("index", "{{ num:exercise-count }}")
+
+
+def test_ridge_trace_numbers_use_the_data_of_the_figure(ridge):
+    pytest.importorskip("mkdocs")
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figures = _load(DOCS / "hooks" / "figures.py", "ridge_lab_figures_for_tests")
+    fig = figures.fig_ridge_trace({"closed_form": SimpleNamespace(ridge_closed_form=ridge)}, plt, np)
+    X, y = numbers.ridge_trace_data()
+    lines = fig.axes[0].get_lines()[: X.shape[1]]
+    for j, line in enumerate(lines):
+        lams, drawn = line.get_xdata(), line.get_ydata()
+        ours = [ridge(X, y, float(lam))[0][j] for lam in lams]
+        np.testing.assert_allclose(drawn, ours, rtol=1e-12, atol=1e-12)
+    plt.close(fig)
+
+
+def test_trace_weight_two_is_exactly_zero_at_the_quoted_lambda(ridge):
+    X, y = numbers.ridge_trace_data()
+    lam = numbers.trace_facts(ridge)["w2_zero"]
+    assert abs(ridge(X, y, lam)[0][1]) < 1e-8
+    assert np.sign(ridge(X, y, 0.99 * lam)[0][1]) == -np.sign(ridge(X, y, 1.01 * lam)[0][1])
+    assert np.all(ridge(X, y, lam)[0][[0, 2, 3, 4, 5]] != 0)
+    says("closed-form", "{{ num:trace-w2-zero }}")
+
+
+def test_a_single_trace_weight_grows_with_lambda_while_the_norm_falls(ridge):
+    X, y = numbers.ridge_trace_data()
+    facts = numbers.trace_facts(ridge)
+    w_ols, w_peak = ridge(X, y, 0.0)[0], ridge(X, y, facts["w6_peak_lam"])[0]
+    assert abs(w_peak[5]) > abs(w_ols[5])
+    assert f"{facts['w6_peak']:.3g}" != f"{facts['w6_ols']:.3g}"  # the page shows the growth
+    assert np.linalg.norm(w_peak) < np.linalg.norm(w_ols)
+    says("closed-form", "{{ num:trace-w6-ols }}", "{{ num:trace-w6-peak }}")
+
+
+def test_near_duplicate_features_raise_one_weight_while_the_norm_falls(ridge):
+    X, y = numbers.near_duplicate_data()
+    facts = numbers.duplicate_facts(ridge)
+    assert 0 < facts["w2_ols"] < facts["w2_ridge"]
+    assert np.linalg.norm(ridge(X, y, facts["lam"])[0]) < np.linalg.norm(ridge(X, y, 0.0)[0])
+    says("closed-form", "{{ num:dup-w2-ols }}", "{{ num:dup-w2-ridge }}")
+
+
+def test_the_norm_of_the_trace_never_grows(ridge):
+    X, y = numbers.ridge_trace_data()
+    norms = [np.linalg.norm(ridge(X, y, float(lam))[0]) for lam in np.logspace(-3, 4, 200)]
+    assert np.all(np.diff(norms) <= 1e-12)
+
+
+# ------------------------------------------------------- counterexamples
+
+
+def test_an_orthogonal_design_gives_an_exact_zero_weight_at_every_lambda(ridge):
+    X = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
+    y = np.array([1.0, 1.0, -1.0, -1.0])
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    assert np.any(Xc.T @ yc != 0)  # the data carry signal
+    for lam in (0.1, 1.0, 4.0, 100.0):
+        w, _ = ridge(X, y, lam)
+        np.testing.assert_allclose(w, [4 / (4 + lam), 0.0], atol=1e-14)
+    says("closed-form", "w^* = (4/(4+\\lambda),\\ 0)")
+
+
+def test_no_lesson_says_ridge_never_gives_an_exact_zero():
+    for name in ("closed-form", "choosing-lambda", "geometry"):
+        text = page(name)
+        assert "carry no signal" not in text and "no reason for any weight" not in text
+        assert "shrinks all" not in text and "shrinks every weight but" not in text
+
+
+def epoch_gradient(X, y, w, wd, batch, reduction):
+    """Sum of one epoch's mini-batch gradients (PyTorch SGD with weight_decay, no bias)."""
+    n = X.shape[0]
+    total = np.zeros_like(w)
+    for start in range(0, n, batch):
+        Xb, yb = X[start:start + batch], y[start:start + batch]
+        data = 2 * Xb.T @ (Xb @ w - yb)
+        total += (data / len(yb) if reduction == "mean" else data) + wd * w
+    return total
+
+
+def minibatch_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    return X, X @ np.array([1.0, -2.0, 0.5]) + rng.normal(0, 1.0, 200)
+
+
+def test_summed_loss_minibatch_weight_decay_balances_at_lambda_n_wd_over_2b(ridge):
+    X, y = minibatch_data()
+    n, batch, wd = 200, 20, 0.5
+    lam = n * wd / (2 * batch)
+    assert lam == 2.5
+    w = ridge(X, y, lam, fit_intercept=False)[0]
+    np.testing.assert_allclose(epoch_gradient(X, y, w, wd, batch, "sum"), 0, atol=1e-9)
+    w_full_batch_formula = ridge(X, y, wd / 2, fit_intercept=False)[0]
+    assert np.abs(epoch_gradient(X, y, w_full_batch_formula, wd, batch, "sum")).max() > 1
+    says("conventions", r"\frac{N\,wd}{2B}", rf"$N = {n}$, $B = {batch}$ and $wd = {num(wd)}$ give $\lambda = {num(lam)}$, not ${num(wd / 2)}$")
+
+
+def test_summed_loss_minibatch_sgd_averages_to_ridge_2_5_not_0_25(ridge):
+    X, y = minibatch_data()
+    n, batch, wd, lr = 200, 20, 0.5, 2e-4
+    rng = np.random.default_rng(1)
+    w, total, count = np.zeros(3), np.zeros(3), 0
+    for epoch in range(400):
+        order = rng.permutation(n)
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            w = w - lr * (2 * X[idx].T @ (X[idx] @ w - y[idx]) + wd * w)
+            if epoch >= 100:
+                total, count = total + w, count + 1
+    average = total / count
+    right = ridge(X, y, n * wd / (2 * batch), fit_intercept=False)[0]
+    wrong = ridge(X, y, wd / 2, fit_intercept=False)[0]
+    assert np.linalg.norm(average - right) < 0.2 * np.linalg.norm(right - wrong)
+
+
+@pytest.mark.parametrize("batch", [1, 20, 200])
+def test_mean_loss_minibatch_weight_decay_is_lambda_n_wd_over_2_for_any_batch(ridge, batch):
+    X, y = minibatch_data()
+    wd = 0.01
+    w = ridge(X, y, 200 * wd / 2, fit_intercept=False)[0]
+    np.testing.assert_allclose(epoch_gradient(X, y, w, wd, batch, "mean"), 0, atol=1e-9)
+
+
+def l1_path(w0, lr, lam, n, steps):
+    """Pure L1 shrinkage with this course's (λ/N)|w|: subtract lr·λ/N, stop at zero."""
+    path = [w0]
+    for _ in range(steps):
+        path.append(max(path[-1] - lr * lam / n, 0.0))
+    return np.array(path)
+
+
+def test_l1_at_the_decay_factor_0_9_subtracts_0_05_and_needs_40_steps(ref):
+    lr, lam, n, w0 = 0.1, 5.0, 10, 2.0
+    assert ref["decay"].decay_factor(lr, lam, n) == pytest.approx(0.9)
+    step = lr * lam / n
+    path = l1_path(w0, lr, lam, n, 60)
+    steps_to_zero = int(np.argmax(path <= 1e-12))
+    assert step == pytest.approx(0.05)
+    assert steps_to_zero == round(w0 * n / (lr * lam)) == 40
+    says("weight-decay", f"after {steps_to_zero} steps", f"= {num(step)}$ per step", f"= {steps_to_zero}$ steps")
+
+
+def test_decay_factor_minus_one_bounces_only_with_a_constant_data_gradient():
+    w0, lam, lr, data_gradient = 200.0, 100.0, 0.01, -5.0
+    factor = 1 - 2 * lr * lam  # the forgotten 1/N of gradient.md
+    assert factor == -1
+    w = [w0]
+    for _ in range(10):
+        w.append(factor * w[-1] - lr * data_gradient)
+    np.testing.assert_allclose(w[::2], w0)  # bounces for ever
+    assert w[1] == pytest.approx(-199.95)
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(100, 1))
+    y = 3 * X[:, 0] + rng.normal(size=100)
+    w = np.array([w0])
+    sizes = []
+    for _ in range(300):
+        w = factor * w - lr * (2 / 100) * X.T @ (X @ w - y)
+        sizes.append(abs(w[0]))
+    assert np.all(np.diff(sizes) > 0)  # with a real data term every bounce is larger
+    assert sizes[-1] > 10 * w0
+    says("gradient", "for ever", "diverges")
+
+
+def test_penalized_bias_makes_the_fit_depend_on_a_shift_of_y_but_not_on_its_scale(ridge):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(30, 2))
+    y = X @ np.array([1.0, -1.0]) + 5 + rng.normal(size=30)
+    lam = 3.0
+
+    def penalized_bias(X, y):
+        Xa = np.column_stack([np.ones(len(y)), X])
+        theta = np.linalg.solve(Xa.T @ Xa + lam * np.eye(3), Xa.T @ y)
+        return theta[1:], theta[0]
+
+    w, b = penalized_bias(X, y)
+    w_shift, _ = penalized_bias(X, y + 273.15)
+    assert np.abs(w_shift - w).max() > 1e-3
+    w_scale, b_scale = penalized_bias(X, 1000 * y)
+    np.testing.assert_allclose(w_scale, 1000 * w, rtol=1e-12)
+    assert b_scale == pytest.approx(1000 * b, rel=1e-12)
+    np.testing.assert_allclose(ridge(X, y + 273.15, lam)[0], ridge(X, y, lam)[0], atol=1e-12)
+    says("bias", "where zero", "multiplied by 1000")
+    for name in ("bias", "choosing-lambda"):
+        assert "units of $y$" not in page(name)
+
+
+def test_centred_gram_matrix_is_singular_already_when_d_equals_n():
+    rng = np.random.default_rng(5)
+    n = 6
+    X = rng.normal(size=(n, n))
+    Xc = X - X.mean(axis=0)
+    assert np.linalg.matrix_rank(X) == n
+    assert np.linalg.matrix_rank(Xc.T @ Xc) == n - 1
+    says("closed-form", "d \\ge N")
+
+
+def test_sklearn_lasso_alpha_is_lambda_over_2n_in_the_course_l1_scaling():
+    rng = np.random.default_rng(6)
+    n, d, alpha = 25, 3, 0.3
+    X, y = rng.normal(size=(n, d)), rng.normal(size=n)
+    lam = 2 * n * alpha
+
+    def lasso(w, b):  # scikit-learn's Lasso objective
+        return np.sum((y - X @ w - b) ** 2) / (2 * n) + alpha * np.abs(w).sum()
+
+    def course_l1(w, b):
+        return np.mean((X @ w + b - y) ** 2) + lam / n * np.abs(w).sum()
+
+    for _ in range(5):
+        w, b = rng.normal(size=d), rng.normal()
+        assert course_l1(w, b) == pytest.approx(2 * lasso(w, b), rel=1e-12)
+    says("conventions", "`Lasso(alpha=a)`", "$\\lambda = 2Na$")
+
+
+def test_the_decay_factor_of_mse_plus_lambda_sum_w2_is_one_minus_2_lr_lambda():
+    lam, lr, h = 0.3, 0.1, 1e-6
+    w = np.array([1.5, -2.0])
+    penalty = lambda v: lam * np.sum(v**2)  # noqa: E731
+    grad = np.array([(penalty(w + h * e) - penalty(w - h * e)) / (2 * h) for e in np.eye(2)])
+    np.testing.assert_allclose(w - lr * grad, (1 - 2 * lr * lam) * w, rtol=1e-8)
+    assert not np.allclose(w - lr * grad, (1 - lr * lam) * w)
+    says("conventions", "three source texts", "off by a factor of 2")
+
+
+# ------------------------------------------- numbers written in the pages
+
+
+def test_overfitting_example_amplifies_the_error_49_fold():
+    big, even = np.array([50.0, -49.0]), np.array([0.5, 0.5])
+    assert big.sum() == even.sum() == 1.0
+    assert np.sum(big**2) == 4901 and np.sum(even**2) == 0.5
+    assert abs(big[1]) == 49 and abs(big[1]) / even[1] == 98
+    says("overfitting", "$4901$", "49-fold", "98 times", "[[0.5]]", "or at best stays the same")
+
+
+def test_l2_penalty_examples(ref):
+    w, lam, n = [3.0, -4.0], 2.0, 10
+    penalty = ref["penalty"].l2_penalty(w, lam, n)
+    assert penalty == pytest.approx(5)
+    l1, forgotten, halved = lam / n * 7, lam * 25, lam / (2 * n) * 25
+    says("l2-penalty", f"= {num(penalty)}$", f"- [x] {num(penalty)}", f"- [ ] {num(l1)}",
+         f"- [ ] {num(forgotten)}", f"- [ ] {num(halved)}")
+    sigma2, tau2 = 4.0, 0.5
+    says("l2-penalty", f"[[{num(sigma2 / tau2)}]]")
+
+
+def test_gradient_flip_example(ref):
+    w, lam, n, data = 200.0, 100.0, 100, -5.0
+    penalty = ref["gradient"].penalty_gradient([w], lam, n)[0]
+    assert penalty == pytest.approx(400)
+    says("gradient", f"= {num(penalty)}", f"[[{num(data + penalty)}]]", "-5 + 400 = 395")
+    forgotten = 2 * lam * w
+    assert forgotten == 40_000 and forgotten / penalty == n
+    says("gradient", "40\\,000", "1 - 2 \\cdot 0.01 \\cdot 100 = -1")
+
+
+def test_weight_decay_factors(ref):
+    factor = ref["decay"].decay_factor
+    says("weight-decay", f"[[{num(factor(0.1, 5.0, 10))}]]", num(factor(0.01, 0.1, 100)))
+    for lr, shown in ((0.5, "= 0.5$"), (1.0, "= 0$"), (0.1, "Factor $0.9$")):
+        assert num(factor(lr, 10.0, 20)) in shown
+        says("weight-decay", shown)
+    assert factor(2.0, 10.0, 20) == -1
+
+
+def test_pytorch_weight_decay_examples():
+    lam, n = 5.0, 1000
+    wd = 2 * lam / n
+    says("weight-decay", f"- [x] {num(wd)}", f"- [ ] {num(lam / n)}", f"- [ ] {num(2 * lam)}",
+         f"on {n} samples it is $\\lambda = {num(n * 0.01 / 2)}$")
+    says("conventions", f"[[{num(500 * 0.002 / 2)}]]", f"[[{num(6 / 2)}]]")
+
+
+def test_closed_form_quiz_answer():
+    gram, xty, lam = 4.0, 12.0, 2.0
+    w = np.linalg.solve([[gram + lam]], [xty])[0]
+    says("closed-form", f"[[{num(w)}]]", f"$12/4 = {num(xty / gram)}$", "$4/(4+2) = 2/3$")
+    assert w / (xty / gram) == pytest.approx(2 / 3)
+
+
+def test_geometry_l1_threshold():
+    says("geometry", f"[[{num(50 / 100)}]]")
+
+
+def test_bias_shift_leaves_the_weights_alone(ridge):
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(20, 3)), rng.normal(size=20)
+    (w, b), (w_shift, b_shift) = ridge(X, y, 2.0), ridge(X, y + 100, 2.0)
+    np.testing.assert_allclose(w_shift - w, 0, atol=1e-12)
+    assert b_shift - b == pytest.approx(100)
+    says("bias", "[[0]]")
+
+
+def test_kilometres_to_metres_changes_the_penalty_a_millionfold():
+    factor = 1000
+    assert (1 / factor) ** 2 == pytest.approx(1e-6)
+    says("choosing-lambda", "1000 times larger", "a million times")
+
+
+def test_squares_punish_big_weights_and_spare_small_ones():
+    assert 10.0**2 == 100 and 0.1**2 == pytest.approx(0.01)
+    says("l2-penalty", "A weight of 10 costs 100, a weight of 0.1 costs 0.01")
+
+
+def test_sklearn_ridge_alpha_is_lambda(ridge):
+    rng = np.random.default_rng(9)
+    X, y = rng.normal(size=(15, 2)), rng.normal(size=15)
+    alpha = 3.0
+    # Ridge(alpha) minimizes the sum of squares + alpha·Σw²: its normal equations.
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    w_sklearn = np.linalg.solve(Xc.T @ Xc + alpha * np.eye(2), Xc.T @ yc)
+    np.testing.assert_allclose(ridge(X, y, alpha)[0], w_sklearn, rtol=1e-10)
+    says("l2-penalty", f"- [x] $\\lambda = {num(alpha)}$", f"- [ ] $\\lambda = {num(alpha / 2)}$")
+
+
+def test_forgotten_n_grows_the_penalty_with_the_data():
+    small, large = 100, 100_000
+    assert large / small == 1000
+    says("gradient", "tuned on 100 samples is far too strong on 100 000", "a thousandfold")
+
+
+def test_decay_percentages(ref):
+    factor = ref["decay"].decay_factor
+    assert 1 - factor(0.1, 5.0, 10) == pytest.approx(0.10)
+    assert 1 - factor(0.01, 0.1, 100) == pytest.approx(0.00002)
+    says("weight-decay", "removes 10% of every", "a gentle 0.002% per step", "the factor is $-1$")
+
+
+def _figures(ref):
+    pytest.importorskip("mkdocs")
+    return _load(DOCS / "hooks" / "figures.py", "ridge_lab_figures_for_tests")
+
+
+def test_widget_descriptions_match_the_widget_data(ref):
+    figures = _figures(ref)
+    data = figures.polynomial_data()
+    says("choosing-lambda", f"{data['x_train'].size} noisy training points", f"degree-{data['degree']} polynomial")
+    decay = figures.widget_decay(ref, np)
+    says("weight-decay", f"starting at {num(decay['w0'])} with $N = {decay['n']}$ samples")
