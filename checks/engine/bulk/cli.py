@@ -154,8 +154,6 @@ def grade_all(
     progress_stream=None,
 ) -> list[StudentResult]:
     """Grade every student of ``submissions`` (or of one shard) into ``out``; return one result per student."""
-    pool.become_subreaper()
-    make_undumpable()
     (out / "reports").mkdir(parents=True, exist_ok=True)
     students = find_students(submissions, out)
     if shard is not None:
@@ -276,10 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if isolation_level() != "uid":
         print(
-            "warning: not running as root, so submissions cannot be isolated from each other or from this process"
-            " (they run under your uid); grade untrusted submissions as root or in a throw-away container.",
+            "warning: submissions cannot be isolated: they run under this process's uid, so a hostile one can"
+            " reach its classmates' files and this process; grade as root (each worker then gets a uid of its own)"
+            " or in a throw-away container.",
             file=sys.stderr,
         )
+    pool.become_subreaper()
+    make_undumpable()  # no worker can reach this process's pipes or memory through /proc
     started = time.perf_counter()
     results = grade_all(
         Path(arguments.submissions),

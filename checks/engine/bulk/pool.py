@@ -33,6 +33,8 @@ MAX_ANSWER_BYTES = 8 * 2**20
 PR_SET_CHILD_SUBREAPER = 36
 _STARTING = threading.Lock()  # no orphan sweep while a grader process is being started
 _GRADERS: set[int] = set()  # pids of the live grader processes
+_SUBREAPER = False  # orphans are swept only in a process that asked to inherit them
+GRADER_COMMAND = (sys.executable, "-m", "checks.engine.bulk.grader")
 
 
 class GraderFailed(Exception):
@@ -40,8 +42,10 @@ class GraderFailed(Exception):
 
 
 def become_subreaper() -> None:
+    """Inherit the processes that this process's descendants abandon (for ``sweep_orphans``); call it in a command's main."""
+    global _SUBREAPER
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        _SUBREAPER = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         pass
 
@@ -87,7 +91,13 @@ def _reap(pid: int) -> None:
 
 
 def sweep_orphans() -> int:
-    """Kill and reap every child of this process that is not a grader process (abandoned by a worker); return how many."""
+    """Kill and reap every child of this process that is not a grader process (abandoned by a worker); return how many.
+
+    Does nothing unless ``become_subreaper`` was called: in any other process
+    a child that is not a grader may be someone else's.
+    """
+    if not _SUBREAPER:
+        return 0
     with _STARTING:
         orphans = [pid for pid in _children(os.getpid()) if pid not in _GRADERS]
         for pid in orphans:
@@ -129,8 +139,9 @@ def _check_document(document) -> dict:
 class GraderProcess:
     """One ``python -m checks.engine.bulk.grader``, started on first use and after every failure."""
 
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, command: tuple[str, ...] | None = None):
         self.log = log
+        self.command = list(command or GRADER_COMMAND)
         self.process: subprocess.Popen | None = None
         self.answers: queue.Queue = queue.Queue()
 
@@ -142,7 +153,7 @@ class GraderProcess:
         env = dict(os.environ, PYTHONPATH=str(KIT_ROOT), PYTHONDONTWRITEBYTECODE="1")
         with _STARTING, open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "checks.engine.bulk.grader"],
+                self.command,
                 cwd=KIT_ROOT,  # the instructor's checks, never the submission's
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
