@@ -198,7 +198,10 @@ class GraderProcess:
             self.stop()
             raise GraderFailed(f"grading took longer than {timeout:g} s") from None
         if line is None:
-            died = self.process.poll() is not None
+            try:  # at the end of its output a dying process may not have exited quite yet
+                died = self.process.wait(timeout=1) is not None
+            except subprocess.TimeoutExpired:
+                died = False
             self.stop()
             raise GraderFailed(
                 "the grader process died while grading this submission" if died else "the grader process sent a malformed answer"
