@@ -169,7 +169,7 @@ def grade_all(
     lock = threading.Lock()
     stopping = threading.Event()
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{course.slug()}-bulk-"))  # mode 0700
-    graders = [pool.GraderProcess(out / "grader.log") for _ in range(max(1, min(jobs, len(students))))]
+    graders = [pool.GraderProcess(out / "grader.log", scratch=scratch_root) for _ in range(max(1, min(jobs, len(students))))]
 
     def work(grader: pool.GraderProcess) -> None:
         while not stopping.is_set():

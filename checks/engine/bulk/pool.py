@@ -20,9 +20,11 @@ import json
 import os
 import queue
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -139,9 +141,11 @@ def _check_document(document) -> dict:
 class GraderProcess:
     """One ``python -m checks.engine.bulk.grader``, started on first use and after every failure."""
 
-    def __init__(self, log: Path, command: tuple[str, ...] | None = None):
+    def __init__(self, log: Path, command: tuple[str, ...] | None = None, scratch: Path | None = None):
         self.log = log
         self.command = list(command or GRADER_COMMAND)
+        self.scratch = scratch  # where each process gets a temporary folder of its own, removed when it is stopped
+        self.tmp: Path | None = None
         self.process: subprocess.Popen | None = None
         self.answers: queue.Queue = queue.Queue()
 
@@ -151,6 +155,9 @@ class GraderProcess:
             return
         self.stop()
         env = dict(os.environ, PYTHONPATH=str(KIT_ROOT), PYTHONDONTWRITEBYTECODE="1")
+        if self.scratch is not None:  # what a killed process leaves (its workers' folders) goes with it
+            self.tmp = Path(tempfile.mkdtemp(dir=self.scratch))
+            env["TMPDIR"] = str(self.tmp)
         with _STARTING, open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 self.command,
@@ -241,3 +248,6 @@ class GraderProcess:
                 stream.close()
             except OSError:
                 pass
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
