@@ -13,20 +13,26 @@ entry point; its options are in ``cli``. One module per job:
 ``cli``          the run: arguments, the grading loop, the summary
 """
 
-from checks.engine.bulk.cli import DEFAULT_TIMEOUT_SECONDS, grade_all, main
-from checks.engine.bulk.gradebook import StudentResult, write_canvas, write_gradebook
-from checks.engine.bulk.intake import MAX_FILE_BYTES, Student, Taken, find_students, take_submission
+import importlib
 
-__all__ = [
-    "DEFAULT_TIMEOUT_SECONDS",
-    "MAX_FILE_BYTES",
-    "Student",
-    "StudentResult",
-    "Taken",
-    "find_students",
-    "grade_all",
-    "main",
-    "take_submission",
-    "write_canvas",
-    "write_gradebook",
-]
+# Loaded on first use, so that ``python -m checks.engine.bulk.<module>`` runs a module not yet imported.
+_HOMES = {
+    "DEFAULT_TIMEOUT_SECONDS": "cli",
+    "grade_all": "cli",
+    "main": "cli",
+    "StudentResult": "gradebook",
+    "write_canvas": "gradebook",
+    "write_gradebook": "gradebook",
+    "MAX_FILE_BYTES": "intake",
+    "Student": "intake",
+    "Taken": "intake",
+    "find_students": "intake",
+    "take_submission": "intake",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
