@@ -101,7 +101,7 @@ def publish(session: nox.Session) -> None:
 
 
 # ------------------------------------------------------- class-scale grading
-# Instructor tools (tools/, checks/bulk.py); see README.md, "Grading a class".
+# Instructor tools (tools/, checks/engine/bulk/); see GRADING.md, "Grading a class".
 
 
 @nox.session
@@ -120,6 +120,20 @@ def gradescope(session: nox.Session) -> None:
 
 @nox.session(name="grade-all")
 def grade_all(session: nox.Session) -> None:
-    """Grade a folder of submissions into a gradebook: nox -s grade-all -- SUBMISSIONS [--jobs N] [--out DIR] [--force]."""
+    """Grade a class: nox -s grade-all -- SUBMISSIONS [--out DIR] [--jobs N] [--shard K/N] [--roster CSV] [--force] (see GRADING.md)."""
     install_groups(session, "grade")
     session.run("python", "-m", "checks.engine.bulk", *session.posargs)
+
+
+@nox.session(name="class-report")
+def class_report(session: nox.Session) -> None:
+    """Rebuild DIR/report.html from DIR/reports/: nox -s class-report -- DIR."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.engine.bulk.classreport", *session.posargs)
+
+
+@nox.session(name="merge-grades")
+def merge_grades(session: nox.Session) -> None:
+    """Merge the --out folders of shards: nox -s merge-grades -- DIR_1 ... DIR_N --out DIR."""
+    install_groups(session, "grade")
+    session.run("python", "-m", "checks.engine.bulk.shards", *session.posargs)

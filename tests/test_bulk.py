@@ -71,13 +71,29 @@ def test_every_student_is_in_the_gradebook(graded_class, stub_grade):
 def test_module_columns_add_up_and_match_the_reports(graded_class):
     _, out, _ = graded_class
     for student, row in _gradebook(out).items():
-        if row["status"] != "ok":
-            assert not (out / "reports" / f"{student}.json").exists()
-            continue
         document = json.loads((out / "reports" / f"{student}.json").read_text())
-        assert sum(int(row[m]) for m in course.modules()) == int(row["total"]) == document["score"]
         assert document["extra_data"]["checks_sha256"] == report.checks_fingerprint()
         assert document["extra_data"]["student"] == student
+        if row["status"] != "ok":
+            assert document["extra_data"]["grading_error"] == row["reason"] and document["tests"] == []
+            continue
+        assert sum(int(row[m]) for m in course.modules()) == int(row["total"]) == document["score"]
+
+
+def test_a_bulk_report_grades_exactly_as_the_single_grader(graded_class, reference_grade, stub_grade):
+    _, out, _ = graded_class
+    for student, single in (("ada", reference_grade), ("dee", stub_grade)):
+        bulk_tests = json.loads((out / "reports" / f"{student}.json").read_text())["tests"]
+        assert bulk_tests == single.report["tests"]
+
+
+def test_the_class_files_are_written_beside_the_gradebook(graded_class):
+    _, out, _ = graded_class
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+    with (out / "canvas.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert [row[0] for row in rows[2:]] == sorted(CLASS)
 
 
 def test_the_progress_bar_works_without_a_terminal(graded_class):
@@ -127,6 +143,7 @@ def test_a_submission_slower_than_the_timeout_is_an_error_not_a_stall(tmp_path):
     row = _gradebook(tmp_path / "out")["slow"]
     assert completed.returncode == 1 and row["status"] == "error" and "longer than 2 s" in row["reason"]
     assert not _processes_mentioning(str(tmp_path / "scratch")), "the hanging sandbox worker outlived the grader"
+    assert not any((tmp_path / "scratch").iterdir()), "the scratch copy outlived the run"
 
 
 def test_only_the_exercise_files_are_taken_from_a_zip(tmp_path):
@@ -156,7 +173,7 @@ def test_bad_arguments_exit_2_with_one_error_line(tmp_path):
 
 
 def test_gradebook_cells_never_start_a_spreadsheet_formula(tmp_path):
-    outcome = bulk.Outcome("=cmd", "error", '=HYPERLINK("http://x")/decay.py is larger than 256 KB\nnext line')
+    outcome = bulk.StudentResult("=cmd", "error", '=HYPERLINK("http://x")/decay.py is larger than 256 KB\nnext line')
     bulk.write_gradebook(tmp_path / "gradebook.csv", [outcome])
     row = _gradebook(tmp_path)["'=cmd"]
     assert row["reason"].startswith("'=HYPERLINK") and "\n" not in row["reason"]
@@ -169,9 +186,9 @@ def test_force_grades_again_what_a_rerun_would_skip(tmp_path):
     _run(tmp_path / "class", "--out", out, timeout=300)
     report_path = out / "reports" / "zed.json"
     document = json.loads(report_path.read_text())
-    document["score"] = 999
+    document["extra_data"]["marker"] = "kept"
     report_path.write_text(json.dumps(document))
     skipped = _run(tmp_path / "class", "--out", out, timeout=300)
-    assert "Graded 0 of 1 students" in skipped.stdout and _gradebook(out)["zed"]["total"] == "999"
+    assert "Graded 0 of 1 students" in skipped.stdout and "marker" in json.loads(report_path.read_text())["extra_data"]
     forced = _run(tmp_path / "class", "--out", out, "--force", timeout=300)
-    assert "Graded 1 of 1 students" in forced.stdout and _gradebook(out)["zed"]["total"] == "0"
+    assert "Graded 1 of 1 students" in forced.stdout and "marker" not in json.loads(report_path.read_text())["extra_data"]

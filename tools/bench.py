@@ -127,16 +127,110 @@ def bulk_throughput(students: int, jobs: int | None) -> None:
         print(f"    {kind:<14} n={len(times):<3} mean {statistics.mean(times):5.2f} s   {100 * sum(times) / total:3.0f} %")
 
 
+def _grade_class(python: Path, submissions: Path, out: Path, jobs: int | None, *extra: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one ``python -m checks.engine.bulk`` run."""
+    import resource
+
+    command = [str(python), "-m", "checks.engine.bulk", str(submissions), "--out", str(out), *extra]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def sharded_throughput(students: int, shards: int, jobs: int | None) -> None:
+    """Grade a synthetic class as ``shards`` shards one after the other, then merge; print each part's figures.
+
+    On one machine the shards run in turn, so this measures the cost of
+    sharding (each shard's start-up, the merge), not a speed-up: on N
+    machines the wall time is the slowest shard plus the merge.
+    """
+    from tools.sample_class import make_class
+
+    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
+        make_class(Path(scratch) / "class", students)
+        times = [
+            _grade_class(grade_python, Path(scratch) / "class", Path(scratch) / f"out-{k}", jobs, "--shard", f"{k}/{shards}")
+            for k in range(1, shards + 1)
+        ]
+        began = time.perf_counter()
+        subprocess.run(
+            [str(grade_python), "-m", "checks.engine.bulk.shards", *(str(Path(scratch) / f"out-{k}") for k in range(1, shards + 1)), "--out", str(Path(scratch) / "merged")],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        merge_seconds = time.perf_counter() - began
+    print(f"\nThe same class as {shards} shards (run one after the other here) and the merge:")
+    for k, (seconds, cpu) in enumerate(times, 1):
+        print(f"  shard {k}/{shards}: {seconds:6.1f} s wall, {cpu:.0f} CPU-s")
+    print(f"  merge: {merge_seconds:.1f} s;  on {shards} machines: {max(t for t, _ in times) + merge_seconds:.1f} s wall")
+
+
+def class_report_speed(students: int) -> None:
+    """Seconds to build gradebook.csv, canvas.csv and report.html for ``students`` reports.
+
+    The reports are a real graded report of the reference and of stubs,
+    copied and perturbed (checks failed at random, a diagnosis added to some).
+    """
+    import copy
+    import random
+
+    from checks.engine import course
+    from checks.engine.bulk import outputs
+
+    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
+        path = Path(scratch) / "r.json"
+        subprocess.run([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", str(path)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        template = json.loads(path.read_text())
+        mistakes = [(pack.module, m, pack.lesson) for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS]
+        chance = random.Random(0)
+        documents = []
+        for index in range(students):
+            document = copy.deepcopy(template)
+            document["extra_data"] |= {"student": f"student{index:04d}", "submission": f"student{index:04d}", "files_sha256": {}}
+            for test in document["tests"]:
+                if chance.random() < 0.15:
+                    module, mistake, lesson = chance.choice([m for m in mistakes if m[0] == test["tags"][0]] or mistakes)
+                    test |= {"status": "failed", "score": 0, "output": f"wrong\nDiagnosis: {mistake.diagnosis} (lesson: docs/{lesson})"}
+            document["score"] = sum(test["score"] for test in document["tests"])
+            documents.append(document)
+        out = Path(scratch) / "out"
+        out.mkdir()
+        began = time.perf_counter()
+        outputs.write_all(out, documents, {}, "total")
+        seconds = time.perf_counter() - began
+    verdict = "ok" if seconds <= 10 * students / 1000 else "over the goal"
+    print(f"\nClass files (gradebook.csv, canvas.csv, report.html) for {students} students: {seconds:.2f} s  {verdict} (goal ≤ 10 s for 1,000)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold run (it downloads packages)")
     parser.add_argument("--bulk", type=int, default=100, metavar="N", help="bulk-grade N synthetic submissions (0 skips)")
     parser.add_argument("--jobs", type=int, default=None, help="grader processes for --bulk (default: checks.engine.bulk's)")
+    parser.add_argument("--shards", type=int, default=0, metavar="N", help="also grade the --bulk class as N shards and merge them")
+    parser.add_argument("--class-report", type=int, default=1000, metavar="N", help="time the class files for N synthetic reports (0 skips)")
+    parser.add_argument("--bulk-only", action="store_true", help="skip the single-submission measurements")
     arguments = parser.parse_args(argv)
     runs = arguments.runs
 
     print(f"Ridge Lab grading benchmark: {machine()}")
+    if arguments.bulk_only:
+        subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if arguments.bulk:
+            bulk_throughput(arguments.bulk, arguments.jobs)
+        if arguments.bulk and arguments.shards:
+            sharded_throughput(arguments.bulk, arguments.shards, arguments.jobs)
+        if arguments.class_report:
+            class_report_speed(arguments.class_report)
+        return 0
     subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
     floor = timed([str(grade_python), "-c", "import numpy, pytest, hypothesis"], runs)
@@ -177,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if arguments.bulk:
         bulk_throughput(arguments.bulk, arguments.jobs)
+    if arguments.bulk and arguments.shards:
+        sharded_throughput(arguments.bulk, arguments.shards, arguments.jobs)
+    if arguments.class_report:
+        class_report_speed(arguments.class_report)
     return 0
 
 

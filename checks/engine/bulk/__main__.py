@@ -1,0 +1,5 @@
+import sys
+
+from checks.engine.bulk.cli import main
+
+sys.exit(main())
