@@ -137,7 +137,9 @@ def test_the_out_folder_holds_no_half_written_file(fake_grader, tmp_path):
     _student(tmp_path / "class", "a")
     out = tmp_path / "out"
     _grade(tmp_path / "class", out, jobs=1, timeout=30)
-    assert sorted(p.name for p in out.iterdir()) == sorted(["canvas.csv", "grader.log", "gradebook.csv", "report.html", "reports"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["canvas.csv", "grader.log", "gradebook.csv", "report.html", "reports"]
+    )
     assert not list((out / "reports").glob(".*"))
 
 

@@ -24,18 +24,34 @@ MISTAKE = course.packs()[0].definitions.MISCONCEPTIONS[0]
 LESSON = f"docs/{course.packs()[0].lesson}"
 
 
-def _document(student: str, *, failing: dict[str, int] | None = None, mistake: bool = False, error: str = "", stub: str = "") -> dict:
+def _document(
+    student: str, *, failing: dict[str, int] | None = None, mistake: bool = False, error: str = "", stub: str = ""
+) -> dict:
     """A bulk report: two checks per module; ``failing`` fails that many checks of a module."""
     extra = {"kit_version": report.kit_version(), "checks_sha256": "c" * 64, "student": student, "submission": student}
     if error:
-        return {"score": 0, "max_score": 0, "tests": [], "extra_data": extra | {"grading_status": "error", "grading_error": error}}
+        return {
+            "score": 0,
+            "max_score": 0,
+            "tests": [],
+            "extra_data": extra | {"grading_status": "error", "grading_error": error},
+        }
     tests = []
     for module in MODULES:
         for index in range(2):
             failed = index < (failing or {}).get(module, 0)
-            output = "wrong" + (f"\nDiagnosis: {MISTAKE.diagnosis} (lesson: {LESSON})" if failed and mistake and module == MODULES[0] else "")
+            output = "wrong" + (
+                f"\nDiagnosis: {MISTAKE.diagnosis} (lesson: {LESSON})" if failed and mistake and module == MODULES[0] else ""
+            )
             tests.append(
-                {"name": f"{module}: check {index}", "score": 0 if failed else 1, "max_score": 1, "status": "failed" if failed else "passed", "output": output if failed else "", "tags": [module]}
+                {
+                    "name": f"{module}: check {index}",
+                    "score": 0 if failed else 1,
+                    "max_score": 1,
+                    "status": "failed" if failed else "passed",
+                    "output": output if failed else "",
+                    "tags": [module],
+                }
             )
     digests = {f"{module}.py": "0" * 64 for module in MODULES}
     if stub:
@@ -47,7 +63,11 @@ def _document(student: str, *, failing: dict[str, int] | None = None, mistake: b
 @pytest.fixture(scope="module")
 def klass() -> list[dict]:
     documents = [_document(f"s{index:02d}", failing={MODULES[0]: 1}, mistake=index < 7) for index in range(10)]
-    documents += [_document("zero", failing={MODULES[1]: 2}), _document("broken", error="not a readable zip file"), _document("lazy", stub=MODULES[2])]
+    documents += [
+        _document("zero", failing={MODULES[1]: 2}),
+        _document("broken", error="not a readable zip file"),
+        _document("lazy", stub=MODULES[2]),
+    ]
     return sorted(documents, key=lambda d: d["extra_data"]["student"])
 
 
@@ -117,7 +137,9 @@ def test_shards_are_disjoint_and_cover_the_class():
 def test_a_student_lands_in_the_same_shard_in_every_process():
     probe = "from checks.engine.bulk.shards import in_shard; print([k for k in range(1, 6) if in_shard('caf\\\\xe9', k, 5)])"
     seen = {
-        subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""}
+        ).stdout
         for seed in ("1", "2")
     }
     assert len(seen) == 1 and seen.pop().strip() != "[]"
@@ -178,7 +200,13 @@ def test_the_class_report_rebuilds_from_the_reports_alone(klass, tmp_path):
     (tmp_path / "reports").mkdir()
     for document in klass:
         report.write_json(tmp_path / "reports" / f"{document['extra_data']['student']}.json", document)
-    completed = subprocess.run([sys.executable, "-m", "checks.engine.bulk.classreport", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "checks.engine.bulk.classreport", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stderr
     assert (tmp_path / "report.html").read_text() == classreport.build(klass)
 
@@ -186,7 +214,14 @@ def test_the_class_report_rebuilds_from_the_reports_alone(klass, tmp_path):
 @pytest.mark.parametrize("workflow", ["grade-class.yml", "classroom.yml"])
 def test_the_workflows_follow_githubs_schema(workflow):
     completed = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(ROOT / ".github" / "workflows" / workflow)],
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(ROOT / ".github" / "workflows" / workflow),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -177,7 +177,7 @@ def epoch_gradient(X, y, w, wd, batch, reduction):
     n = X.shape[0]
     total = np.zeros_like(w)
     for start in range(0, n, batch):
-        Xb, yb = X[start:start + batch], y[start:start + batch]
+        Xb, yb = X[start : start + batch], y[start : start + batch]
         data = 2 * Xb.T @ (Xb @ w - yb)
         total += (data / len(yb) if reduction == "mean" else data) + wd * w
     return total
@@ -198,7 +198,11 @@ def test_summed_loss_minibatch_weight_decay_balances_at_lambda_n_wd_over_2b(ridg
     np.testing.assert_allclose(epoch_gradient(X, y, w, wd, batch, "sum"), 0, atol=1e-9)
     w_full_batch_formula = ridge(X, y, wd / 2, fit_intercept=False)[0]
     assert np.abs(epoch_gradient(X, y, w_full_batch_formula, wd, batch, "sum")).max() > 1
-    says("conventions", r"\frac{N\,wd}{2B}", rf"$N = {n}$, $B = {batch}$ and $wd = {num(wd)}$ give $\lambda = {num(lam)}$, not ${num(wd / 2)}$")
+    says(
+        "conventions",
+        r"\frac{N\,wd}{2B}",
+        rf"$N = {n}$, $B = {batch}$ and $wd = {num(wd)}$ give $\lambda = {num(lam)}$, not ${num(wd / 2)}$",
+    )
 
 
 def test_summed_loss_minibatch_sgd_averages_to_ridge_2_5_not_0_25(ridge):
@@ -209,7 +213,7 @@ def test_summed_loss_minibatch_sgd_averages_to_ridge_2_5_not_0_25(ridge):
     for epoch in range(400):
         order = rng.permutation(n)
         for start in range(0, n, batch):
-            idx = order[start:start + batch]
+            idx = order[start : start + batch]
             w = w - lr * (2 * X[idx].T @ (X[idx] @ w - y[idx]) + wd * w)
             if epoch >= 100:
                 total, count = total + w, count + 1
@@ -346,8 +350,14 @@ def test_l2_penalty_examples(ref):
     penalty = ref["penalty"].l2_penalty(w, lam, n)
     assert penalty == pytest.approx(5)
     l1, forgotten, halved = lam / n * 7, lam * 25, lam / (2 * n) * 25
-    says("l2-penalty", f"= {num(penalty)}$", f"- [x] {num(penalty)}", f"- [ ] {num(l1)}",
-         f"- [ ] {num(forgotten)}", f"- [ ] {num(halved)}")
+    says(
+        "l2-penalty",
+        f"= {num(penalty)}$",
+        f"- [x] {num(penalty)}",
+        f"- [ ] {num(l1)}",
+        f"- [ ] {num(forgotten)}",
+        f"- [ ] {num(halved)}",
+    )
     sigma2, tau2 = 4.0, 0.5
     says("l2-penalty", f"[[{num(sigma2 / tau2)}]]")
 
@@ -374,8 +384,13 @@ def test_weight_decay_factors(ref):
 def test_pytorch_weight_decay_examples():
     lam, n = 5.0, 1000
     wd = 2 * lam / n
-    says("weight-decay", f"- [x] {num(wd)}", f"- [ ] {num(lam / n)}", f"- [ ] {num(2 * lam)}",
-         f"on {n} samples it is $\\lambda = {num(n * 0.01 / 2)}$")
+    says(
+        "weight-decay",
+        f"- [x] {num(wd)}",
+        f"- [ ] {num(lam / n)}",
+        f"- [ ] {num(2 * lam)}",
+        f"on {n} samples it is $\\lambda = {num(n * 0.01 / 2)}$",
+    )
     says("conventions", f"[[{num(500 * 0.002 / 2)}]]", f"[[{num(6 / 2)}]]")
 
 

@@ -45,7 +45,7 @@ def _identifiers_and_strings(path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(ENGINE.glob("*.py")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", sorted(ENGINE.rglob("*.py")), ids=lambda path: str(path.relative_to(ENGINE)))
 def test_engine_module_names_nothing_of_the_course(path):
     # Single letters (X, y, w, b) are too common in prose to police; longer names are not.
     course_names = {name for name in _course_names() if len(name) > 1} | {"Ridge", "ridge"}

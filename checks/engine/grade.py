@@ -23,14 +23,11 @@ import pytest
 
 from checks.engine import course, report, sandbox
 from checks.engine.feedback import CheckFailed, describe_call
+from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
 from checks.engine.sandbox import StudentError, SubmissionUnavailable
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Grading cannot start; the message becomes the ``error:`` line."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import textwrap
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import course, sandbox
+from checks.engine import course, files, sandbox
 
 CHECKS_DIR = course.COURSE_DIR
 KIT_ROOT = course.KIT_ROOT
@@ -91,17 +89,8 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
 
 
 def write_json(path: Path, report: dict) -> None:
-    """Write atomically: a reader never sees half a report."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(report, stream, indent=2, ensure_ascii=False)
-            stream.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the report atomically: a reader never sees half of one."""
+    files.write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
 def module_totals(results: list[CheckResult]) -> dict[str, tuple[int, int]]:

@@ -6,7 +6,7 @@ value computed now, so the text cannot go stale. ``NUMBERS`` below lists every
 name; an unknown name stops the build.
 
 * ``exercise-count`` comes from the exercise list (``checks/exercises.toml``
-  through ``checks.metadata``), written as a word ("five", "six", ...).
+  through ``checks.engine.course``), written as a word ("five", "six", ...).
 * The ``trace-*`` numbers come from the data of the ridge-trace figure, the
   ``dup-*`` numbers from a small data set with two near-duplicate features.
   Both are solved with the reference ``ridge_closed_form`` from
@@ -22,7 +22,6 @@ hook: the kit's tests import it to check the numbers without MkDocs.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
 import os
@@ -157,13 +156,13 @@ def duplicate_facts(ridge):
 
 
 def exercise_count(root: Path) -> int:
-    """How many exercises ``checks/exercises.toml`` lists."""
+    """How many exercise packs the course has (``checks/packs/``)."""
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from checks import metadata
+    from checks.engine import course
 
-    metadata.exercises.cache_clear()
-    return len(metadata.exercises())
+    course.packs.cache_clear()
+    return len(course.packs())
 
 
 def as_word(count: int) -> str:

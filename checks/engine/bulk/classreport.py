@@ -166,7 +166,7 @@ def build(documents: list[dict]) -> str:
     environment = _environment(documents)
     out: list[str] = []
     w = out.append
-    w("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+    w('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">')
     w(f"<title>{e(course.name())}: class report</title>")
     w(f"<style>{_CSS}</style></head><body>")
     w(f"<h1>{e(course.name())}: class report</h1>")
@@ -175,41 +175,47 @@ def build(documents: list[dict]) -> str:
         + (f" Median total {_median(totals)} of {total_max}." if totals else "")
         + "</p>"
     )
-    w("<h2 id=\"distributions\">Distributions</h2><div class=\"figs\">")
+    w('<h2 id="distributions">Distributions</h2><div class="figs">')
     w(histogram_svg(totals, total_max, f"Total (of {total_max})"))
     for module in modules:
         w(histogram_svg(module_scores[module], module_max[module], f"{module} (of {module_max[module]})"))
     w("</div>")
 
-    w("<h2 id=\"checks\">Checks, most failed first</h2>")
+    w('<h2 id="checks">Checks, most failed first</h2>')
     w("<table><thead><tr><th>check</th><th>module</th><th>failed</th><th>share</th><th></th></tr></thead><tbody>")
     for name in sorted(attempted, key=lambda n: (-failed[n] / attempted[n], n)):
         share = failed[name] / attempted[name]
         w(
-            f"<tr><td>{e(name)}</td><td>{e(check_module[name])}</td><td class=\"n\">{failed[name]} / {attempted[name]}</td>"
-            f"<td class=\"n\">{100 * share:.0f} %</td><td>{_share_bar(share)}</td></tr>"
+            f'<tr><td>{e(name)}</td><td>{e(check_module[name])}</td><td class="n">{failed[name]} / {attempted[name]}</td>'
+            f'<td class="n">{100 * share:.0f} %</td><td>{_share_bar(share)}</td></tr>'
         )
     w("</tbody></table>")
 
-    w("<h2 id=\"misconceptions\">Misconceptions</h2>")
+    w('<h2 id="misconceptions">Misconceptions</h2>')
     if not shown:
         w("<p>No known misconception was recognised.</p>")
     else:
-        w("<table><thead><tr><th>students</th><th>misconception</th><th>diagnosis</th><th>lesson</th><th>who</th></tr></thead><tbody>")
+        w(
+            "<table><thead><tr><th>students</th><th>misconception</th><th>diagnosis</th><th>lesson</th><th>who</th></tr></thead><tbody>"
+        )
         for entry in sorted(shown, key=lambda k: (-len(shown[k]), k.keys, k.diagnosis)):
             who = sorted(shown[entry])
             lesson = unknown_lessons.get(entry) or f"docs/{course.pack(entry.module).lesson}"
             w(
-                f"<tr><td class=\"n\">{len(who)}</td><td><code>{e(' / '.join(entry.keys) or 'unrecognised')}</code></td>"
+                f'<tr><td class="n">{len(who)}</td><td><code>{e(" / ".join(entry.keys) or "unrecognised")}</code></td>'
                 f"<td>{e(entry.diagnosis)}</td><td><code>{e(lesson)}</code></td>"
                 f"<td><details><summary>{len(who)} student{'s' * (len(who) != 1)}</summary>{e(', '.join(who))}</details></td></tr>"
             )
         w("</tbody></table>")
 
-    w("<h2 id=\"attention\">Who needs attention</h2>")
+    w('<h2 id="attention">Who needs attention</h2>')
     w("<h3>Could not be graded</h3>")
     if errors:
-        w("<ul>" + "".join(f"<li><b>{e(student(d))}</b>: {e(str(d['extra_data'].get('grading_error', '')))}</li>" for d in errors) + "</ul>")
+        w(
+            "<ul>"
+            + "".join(f"<li><b>{e(student(d))}</b>: {e(str(d['extra_data'].get('grading_error', '')))}</li>" for d in errors)
+            + "</ul>"
+        )
     else:
         w("<p>None.</p>")
     w("<h3>0 points on a module</h3>")
@@ -224,11 +230,15 @@ def build(documents: list[dict]) -> str:
         w("<p>None.</p>")
     w("<h3>Exercise files left as the stub</h3>")
     if untouched:
-        w("<ul>" + "".join(f"<li><b>{e(name)}</b>: {e(', '.join(files))}</li>" for name, files in sorted(untouched.items())) + "</ul>")
+        w(
+            "<ul>"
+            + "".join(f"<li><b>{e(name)}</b>: {e(', '.join(files))}</li>" for name, files in sorted(untouched.items()))
+            + "</ul>"
+        )
     else:
         w("<p>None.</p>")
 
-    w("<h2 id=\"environment\">Checks and environment</h2><table><tbody>")
+    w('<h2 id="environment">Checks and environment</h2><table><tbody>')
     for key, value in environment:
         w(f"<tr><th>{e(key)}</th><td><code>{e(value)}</code></td></tr>")
     w("</tbody></table></body></html>\n")

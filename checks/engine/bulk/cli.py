@@ -115,7 +115,16 @@ def trusted_report(path: Path, student: Student, taken: Taken, checks_sha256: st
     return document if same else None
 
 
-def grade_student(student: Student, out: Path, grader: pool.GraderProcess, scratch_root: Path, *, timeout: float, force: bool, checks_sha256: str) -> tuple[dict, bool]:
+def grade_student(
+    student: Student,
+    out: Path,
+    grader: pool.GraderProcess,
+    scratch_root: Path,
+    *,
+    timeout: float,
+    force: bool,
+    checks_sha256: str,
+) -> tuple[dict, bool]:
     """Grade one student; return the report and whether it was an existing one reused.
 
     The student's files are copied into a private (0700) scratch folder of
@@ -233,10 +242,16 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="grader processes (default: cores + 1)")
     parser.add_argument("--out", default="build/grades", help="output folder (default: build/grades)")
     parser.add_argument("--force", action="store_true", help="grade again students who already have a report")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per submission (default: %(default)g)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds per submission (default: %(default)g)"
+    )
     parser.add_argument("--shard", metavar="K/N", help="grade only the K-th of N disjoint parts of the class")
-    parser.add_argument("--roster", metavar="CSV", help="CSV mapping submission folders to names and IDs (columns: folder, name, id, ...)")
-    parser.add_argument("--canvas-columns", choices=CANVAS_LAYOUTS, default="total", help="canvas.csv: one column in all, or one per module")
+    parser.add_argument(
+        "--roster", metavar="CSV", help="CSV mapping submission folders to names and IDs (columns: folder, name, id, ...)"
+    )
+    parser.add_argument(
+        "--canvas-columns", choices=CANVAS_LAYOUTS, default="total", help="canvas.csv: one column in all, or one per module"
+    )
     arguments = parser.parse_args(argv)
     if not Path(arguments.submissions).is_dir():
         raise UsageError(f"no such folder: {arguments.submissions}")
@@ -301,5 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for result in errors:
         print(f"  {result.student}: {result.reason}")
-    print(f"Gradebook: {out / 'gradebook.csv'} (Canvas: {out / 'canvas.csv'}); class report: {out / 'report.html'}; reports: {out / 'reports'}/")
+    print(
+        f"Gradebook: {out / 'gradebook.csv'} (Canvas: {out / 'canvas.csv'}); class report: {out / 'report.html'}; reports: {out / 'reports'}/"
+    )
     return EXIT_SOME_ERRORS if errors else EXIT_OK

@@ -118,7 +118,9 @@ def load_roster(path: Path | None) -> dict[str, Person]:
                 values = {column: (value or "").strip() for column, value in zip(columns, row.values()) if column}
                 folder = values.get("folder", "")
                 if folder:
-                    roster[folder] = Person(**{k: values.get(k, "") for k in ROSTER_COLUMNS[1:]} | {"name": values.get("name") or folder})
+                    roster[folder] = Person(
+                        **{k: values.get(k, "") for k in ROSTER_COLUMNS[1:]} | {"name": values.get("name") or folder}
+                    )
             return roster
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise UsageError(f"cannot read the roster {path}: {error}") from None
@@ -151,7 +153,16 @@ def canvas_text(results: list[StudentResult], roster: dict[str, Person], layout:
             scores = [result.score]
         else:
             scores = [result.modules.get(module, [""])[0] for module in modules]
-        rows.append([cell(person.name), cell(person.id), cell(person.sis_user_id), cell(person.sis_login_id), cell(person.section), *scores])
+        rows.append(
+            [
+                cell(person.name),
+                cell(person.id),
+                cell(person.sis_user_id),
+                cell(person.sis_login_id),
+                cell(person.section),
+                *scores,
+            ]
+        )
     return _csv(rows)
 
 

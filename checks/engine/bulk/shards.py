@@ -69,7 +69,8 @@ def _check_shards(folders: list[Path]) -> None:
         missing = sorted(set(range(1, n + 1)) - set(given))
         twice = sorted({k for k in given if given.count(k) > 1})
         raise UsageError(
-            f"shards of {n} do not add up:" + (f" missing {', '.join(map(str, missing))}" if missing else "")
+            f"shards of {n} do not add up:"
+            + (f" missing {', '.join(map(str, missing))}" if missing else "")
             + (f" given twice {', '.join(map(str, twice))}" if twice else "")
         )
 
@@ -107,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folders", nargs="+", help="the --out folder of every shard")
     parser.add_argument("--out", required=True, help="the merged folder")
     parser.add_argument("--roster", help="CSV mapping submission folders to names and IDs (for canvas.csv)")
-    parser.add_argument("--canvas-columns", choices=CANVAS_LAYOUTS, default="total", help="canvas.csv: one column in all, or one per module")
+    parser.add_argument(
+        "--canvas-columns", choices=CANVAS_LAYOUTS, default="total", help="canvas.csv: one column in all, or one per module"
+    )
     arguments = parser.parse_args(sys.argv[1:] if argv is None else argv)
     out = Path(arguments.out)
     try:
@@ -116,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Merged {len(documents)} students from {len(arguments.folders)} folders into {out}/ (gradebook.csv, canvas.csv, report.html).")
+    print(
+        f"Merged {len(documents)} students from {len(arguments.folders)} folders into {out}/ (gradebook.csv, canvas.csv, report.html)."
+    )
     return 0
 
 
