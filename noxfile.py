@@ -137,3 +137,11 @@ def merge_grades(session: nox.Session) -> None:
     """Merge the --out folders of shards: nox -s merge-grades -- DIR_1 ... DIR_N --out DIR."""
     install_groups(session, "grade")
     session.run("python", "-m", "checks.engine.bulk.shards", *session.posargs)
+
+
+@nox.session(name="new-exercise", venv_backend="none")
+def new_exercise(session: nox.Session) -> None:
+    """Write the skeleton of a new exercise: nox -s new-exercise -- NAME (see CONTRIBUTING.md)."""
+    import sys
+
+    session.run(sys.executable, "-m", "tools.new_exercise", *session.posargs, external=True)

@@ -160,7 +160,14 @@ def sharded_throughput(students: int, shards: int, jobs: int | None) -> None:
         ]
         began = time.perf_counter()
         subprocess.run(
-            [str(grade_python), "-m", "checks.engine.bulk.shards", *(str(Path(scratch) / f"out-{k}") for k in range(1, shards + 1)), "--out", str(Path(scratch) / "merged")],
+            [
+                str(grade_python),
+                "-m",
+                "checks.engine.bulk.shards",
+                *(str(Path(scratch) / f"out-{k}") for k in range(1, shards + 1)),
+                "--out",
+                str(Path(scratch) / "merged"),
+            ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
@@ -186,7 +193,11 @@ def class_report_speed(students: int) -> None:
     grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
     with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
         path = Path(scratch) / "r.json"
-        subprocess.run([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", str(path)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", str(path)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         template = json.loads(path.read_text())
         mistakes = [(pack.module, m, pack.lesson) for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS]
         chance = random.Random(0)
@@ -197,7 +208,11 @@ def class_report_speed(students: int) -> None:
             for test in document["tests"]:
                 if chance.random() < 0.15:
                     module, mistake, lesson = chance.choice([m for m in mistakes if m[0] == test["tags"][0]] or mistakes)
-                    test |= {"status": "failed", "score": 0, "output": f"wrong\nDiagnosis: {mistake.diagnosis} (lesson: docs/{lesson})"}
+                    test |= {
+                        "status": "failed",
+                        "score": 0,
+                        "output": f"wrong\nDiagnosis: {mistake.diagnosis} (lesson: docs/{lesson})",
+                    }
             document["score"] = sum(test["score"] for test in document["tests"])
             documents.append(document)
         out = Path(scratch) / "out"
@@ -206,7 +221,9 @@ def class_report_speed(students: int) -> None:
         outputs.write_all(out, documents, {}, "total")
         seconds = time.perf_counter() - began
     verdict = "ok" if seconds <= 10 * students / 1000 else "over the goal"
-    print(f"\nClass files (gradebook.csv, canvas.csv, report.html) for {students} students: {seconds:.2f} s  {verdict} (goal ≤ 10 s for 1,000)")
+    print(
+        f"\nClass files (gradebook.csv, canvas.csv, report.html) for {students} students: {seconds:.2f} s  {verdict} (goal ≤ 10 s for 1,000)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,8 +232,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold run (it downloads packages)")
     parser.add_argument("--bulk", type=int, default=100, metavar="N", help="bulk-grade N synthetic submissions (0 skips)")
     parser.add_argument("--jobs", type=int, default=None, help="grader processes for --bulk (default: checks.engine.bulk's)")
-    parser.add_argument("--shards", type=int, default=0, metavar="N", help="also grade the --bulk class as N shards and merge them")
-    parser.add_argument("--class-report", type=int, default=1000, metavar="N", help="time the class files for N synthetic reports (0 skips)")
+    parser.add_argument(
+        "--shards", type=int, default=0, metavar="N", help="also grade the --bulk class as N shards and merge them"
+    )
+    parser.add_argument(
+        "--class-report", type=int, default=1000, metavar="N", help="time the class files for N synthetic reports (0 skips)"
+    )
     parser.add_argument("--bulk-only", action="store_true", help="skip the single-submission measurements")
     arguments = parser.parse_args(argv)
     runs = arguments.runs
