@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 
 from checks.engine import course
 from checks.engine.files import UsageError
