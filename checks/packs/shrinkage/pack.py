@@ -44,12 +44,16 @@ def _factors(X, lam, fit, *, centre=None, squared=True, complement=False, lam_sc
     return factors[::-1] if ascending else factors
 
 
-_NOT_SQUARED = "you used sⱼ/(sⱼ + λ): the singular values must be squared. The factor is sⱼ²/(sⱼ² + λ) (sⱼ² is an eigenvalue of XcᵀXc)."
+_NOT_SQUARED = (
+    "you used sⱼ/(sⱼ + λ): the singular values must be squared. The factor is sⱼ²/(sⱼ² + λ) (sⱼ² is an eigenvalue of XcᵀXc)."
+)
 _COMPLEMENT = (
     "you returned λ/(sⱼ² + λ), the part that ridge takes away. The shrinkage factor is what it keeps: sⱼ²/(sⱼ² + λ), "
     "close to 1 for large sⱼ."
 )
-_NO_CENTRING = "you did not centre X although fit_intercept is True. With an intercept the factors come from Xc = X − mean(X, axis=0)."
+_NO_CENTRING = (
+    "you did not centre X although fit_intercept is True. With an intercept the factors come from Xc = X − mean(X, axis=0)."
+)
 _CENTRES_ALWAYS = "you centred X although fit_intercept is False. Without an intercept the factors come from X itself."
 _COVARIANCE = (
     "you used the covariance matrix XcᵀXc/N, which gives sⱼ²/(sⱼ² + Nλ). Under this course's loss the 1/N cancels: "
@@ -66,7 +70,9 @@ MISCONCEPTIONS = [
     Misconception("shrinkage_factors.not_squared", _NOT_SQUARED, lambda X, lam, fit: _factors(X, lam, fit, squared=False)),
     Misconception("shrinkage_factors.lambda_on_top", _COMPLEMENT, lambda X, lam, fit: _factors(X, lam, fit, complement=True)),
     Misconception("shrinkage_factors.no_centering", _NO_CENTRING, lambda X, lam, fit: _factors(X, lam, fit, centre=False)),
-    Misconception("shrinkage_factors.centres_without_intercept", _CENTRES_ALWAYS, lambda X, lam, fit: _factors(X, lam, fit, centre=True)),
+    Misconception(
+        "shrinkage_factors.centres_without_intercept", _CENTRES_ALWAYS, lambda X, lam, fit: _factors(X, lam, fit, centre=True)
+    ),
     Misconception("shrinkage_factors.covariance_lambda_n", _COVARIANCE, lambda X, lam, fit: _factors(X, lam, fit, lam_scale="N")),
     Misconception(
         "shrinkage_factors.ascending",
