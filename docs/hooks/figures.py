@@ -40,7 +40,7 @@ from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.figures")
 
-SOLUTION_MODULES = ("_validation", "penalty", "gradient", "bias", "decay", "closed_form")
+SOLUTION_MODULES = ("_validation", "penalty", "gradient", "bias", "decay", "closed_form", "shrinkage")
 MARKER = re.compile(r"^<!-- (figure|widget): ([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
 
 # name -> (alt text, caption); the functions that draw them are in FIGURES below.
@@ -347,12 +347,53 @@ def fig_forgotten(sol, plt, np):
     return fig
 
 
+def fig_shrinkage(sol, plt, np):
+    rng = _rng(8)
+    n = 50
+    scales = np.array([3.0, 1.5, 0.8, 0.3, 0.1])  # columns of very different spread
+    X = rng.normal(size=(n, len(scales))) * scales + rng.uniform(-2, 2, len(scales))
+    lams = np.logspace(-3, 4, 120)
+    shrink = sol["shrinkage"]
+    F = np.array([shrink.shrinkage_factors(X, float(lam)) for lam in lams])
+    df = np.array([shrink.effective_degrees_of_freedom(X, float(lam)) for lam in lams])
+    s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6), layout="constrained")
+    for j in range(F.shape[1]):
+        line, = ax1.plot(lams, F[:, j], lw=1.8, label=f"$s_{j + 1}$ = {s[j]:.2g}")
+        ax1.plot(s[j] ** 2, 0.5, "o", color=line.get_color(), ms=4)
+    ax1.set_xscale("log")
+    ax1.set_ylim(0, 1.02)
+    ax1.set_xlabel("λ")
+    ax1.set_ylabel("$f_j = s_j^2 / (s_j^2 + λ)$")
+    ax1.set_title("each direction (dot: λ = $s_j^2$, half kept)")
+    ax1.legend(fontsize=8, frameon=False, loc="lower left")
+    ax2.plot(lams, df, color="k", lw=2)
+    ax2.axhline(len(s), color="0.5", ls=":", lw=1)
+    ax2.set_xscale("log")
+    ax2.set_ylim(0, len(s) + 0.2)
+    ax2.set_xlabel("λ")
+    ax2.set_ylabel("df(λ) = Σ $f_j$")
+    ax2.set_title(f"degrees of freedom: from {len(s)} down to 0")
+    return fig
+
+
+CAPTIONS["shrinkage-factors"] = (
+    "Shrinkage factors of five directions and the effective degrees of freedom, falling as lambda grows",
+    "Left: the shrinkage factor sⱼ²/(sⱼ² + λ) of each of five singular directions of a "
+    "centred design against λ (log axis). Each falls from 1 to 0, passing ½ at λ = sⱼ² "
+    "(dots): the directions with small singular values are shrunk first. Right: their sum, "
+    "the effective degrees of freedom, falls from 5 (the rank) towards 0. Computed with the "
+    "reference `shrinkage_factors` and `effective_degrees_of_freedom`.",
+)
+
+
 FIGURES = {
     "ridge-trace": fig_ridge_trace,
     "decay-l1-l2": fig_decay,
     "geometry": fig_geometry,
     "validation-curve": fig_validation,
     "forgotten-n": fig_forgotten,
+    "shrinkage-factors": fig_shrinkage,
 }
 
 
