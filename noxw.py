@@ -27,6 +27,7 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "lock" / "bootstrap.txt"
 STAMP = VENV / ".ridge-lab-bootstrap"
 MINIMUM_PYTHON = (3, 11)
+DEBIAN = Path("/etc/debian_version").exists()  # Debian and Ubuntu ship venv's installer as python3-venv
 
 
 class BootstrapError(Exception):
@@ -46,7 +47,7 @@ def ready() -> bool:
 
 
 def missing_venv_message() -> str:
-    if Path("/etc/debian_version").exists():
+    if DEBIAN:
         return "this Python cannot create a virtual environment: install it with `sudo apt install python3-venv`"
     return "this Python cannot create a virtual environment (its venv and ensurepip modules are missing): install a python.org Python 3.11+"
 

@@ -7,14 +7,16 @@ verdict from every check. A difference means a lower bound in
 ``pyproject.toml`` admits a version that grades differently: raise it.
 
 ``python -m tools.compat --oldest PYTHON [--locked PYTHON]`` (the locked
-Python defaults to this one). Grading uses ``checks.engine.bulk`` (long-lived
-grader processes), so each environment grades every submission in one run.
+Python defaults to this one). Each environment grades every submission in
+one process (``python -m tools.compat --grade FOLDER``, with the grader's
+``run_checks``), so imports are paid once per environment.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,15 +47,25 @@ def versions(python: str) -> str:
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def verdicts(python: str, folder: Path, out: Path) -> dict[str, dict[str, str]]:
-    """``{student: {check: status}}`` from bulk grading ``folder`` with ``python``."""
-    subprocess.run([python, "-m", "checks.engine.bulk", str(folder), "--out", str(out), "--force"], cwd=ROOT,
-                   stdout=subprocess.DEVNULL, check=False)  # fmt: skip
+def grade_folder(folder: Path) -> dict[str, dict[str, str]]:
+    """``{student: {check: status}}`` for every sub-folder of ``folder``, graded in this process."""
+    from checks.engine import course
+    from checks.engine.grade import grading_environment, run_checks
+
     found = {}
-    for path in sorted((out / "reports").glob("*.json")):
-        report = json.loads(path.read_text(encoding="utf-8"))
-        found[path.stem] = {test["name"]: test["status"] for test in report.get("tests", [])}
+    with grading_environment():
+        for submission in sorted(path for path in folder.iterdir() if path.is_dir()):
+            results = run_checks(submission, course.modules())
+            found[submission.name] = {result.name: "passed" if result.passed else "failed" for result in results}
     return found
+
+
+def verdicts(python: str, folder: Path) -> dict[str, dict[str, str]]:
+    """``{student: {check: status}}`` from grading ``folder`` with ``python``."""
+    done = subprocess.run([python, "-m", "tools.compat", "--grade", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"error: grading with {python} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def compare(oldest: dict, locked: dict, names: dict[str, str]) -> list[str]:
@@ -72,9 +84,18 @@ def compare(oldest: dict, locked: dict, names: dict[str, str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s compat --", description=__doc__.splitlines()[0])
-    parser.add_argument("--oldest", required=True, help="a Python with the oldest allowed versions installed")
+    parser.add_argument("--oldest", help="a Python with the oldest allowed versions installed")
+    parser.add_argument("--grade", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)  # one environment's half
     parser.add_argument("--locked", default=sys.executable, help="a Python with the locked versions (default: this one)")
     arguments = parser.parse_args(argv)
+    if arguments.grade:
+        answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        os.dup2(2, 1)  # pytest's output goes to stderr; stdout carries the verdicts only
+        answers.write(json.dumps(grade_folder(arguments.grade)) + "\n")
+        answers.close()
+        return 0
+    if not arguments.oldest:
+        parser.error("--oldest is required")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ridge-lab-compat-") as scratch:
         folder = Path(scratch) / "submissions"
@@ -82,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {}
         for label, python in (("oldest", arguments.oldest), ("locked", arguments.locked)):
             print(f"{label}: {versions(python)}", flush=True)
-            results[label] = verdicts(python, folder, Path(scratch) / label)
+            results[label] = verdicts(python, folder)
     differences = compare(results["oldest"], results["locked"], names)
     checks = sum(len(tests) for tests in results["locked"].values())
     for line in differences:
