@@ -1,70 +1,121 @@
 """Ridge Lab sessions: ``nox -s grade`` for students, ``nox -s verify`` for the kit.
 
-Every session installs the dependency group of the same purpose from
-``pyproject.toml`` (the one home of requirements). Virtual environments are
-reused and a stamp file skips ``pip`` when the requirements have not changed,
-so a warm ``nox -s grade`` costs little more than the grading itself.
+Every environment installs exactly the versions pinned (with hashes) in
+``lock/<purpose>.txt``, which ``nox -s lock`` exports from ``uv.lock``, itself
+resolved from the dependency groups of ``pyproject.toml``. Environments are
+reused, and a stamp file skips the installer while the lock is unchanged.
+
+The student sessions (grade, hint, watch, grade-all) share one environment,
+built by the ``student`` session they require, so the first ``nox -s hint``
+after ``nox -s grade`` costs no setup. nox uses uv when it is installed (as
+``python3 noxw.py`` does), else virtualenv and pip.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
+LOCK = ROOT / "lock"
+BACKEND = "uv|virtualenv"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+STUDENT_SESSIONS_ENV = "student"
 
 nox.options.sessions = ["grade"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 
-def install_groups(session: nox.Session, *groups: str) -> None:
-    """Install the named dependency groups, skipping pip when already done."""
-    requirements = sorted(set(nox.project.dependency_groups(PYPROJECT, *groups)))
-    stamp = Path(session.virtualenv.location) / ".ridge-lab-requirements"
-    wanted = "\n".join(requirements)
+def install_lock(session: nox.Session, purpose: str) -> None:
+    """Install ``lock/<purpose>.txt`` (hash-checked), skipping the installer when already done."""
+    lock = LOCK / f"{purpose}.txt"
+    stamp = Path(session.virtualenv.location) / ".ridge-lab-lock"
+    wanted = f"{purpose} {hashlib.sha256(lock.read_bytes()).hexdigest()}"
     if stamp.is_file() and stamp.read_text() == wanted:
         return
-    session.install(*requirements)
+    session.install("-r", str(lock))
     stamp.write_text(wanted)
 
 
-@nox.session
+def student_python(session: nox.Session) -> str:
+    """The interpreter of the shared student environment (built by the ``student`` session)."""
+    return (Path(session.cache_dir) / "student-python").read_text().strip()
+
+
+def run_student(session: nox.Session, *command: str) -> None:
+    session.run(student_python(session), *command, *session.posargs, external=True)
+
+
+# ------------------------------------------------------------ for students
+
+
+@nox.session(name=STUDENT_SESSIONS_ENV, venv_backend=BACKEND, default=False)
+def student(session: nox.Session) -> None:
+    """The grading environment that grade, hint, watch and grade-all share (built on demand)."""
+    install_lock(session, "grade")
+    python = Path(session.virtualenv.bin) / ("python.exe" if sys.platform == "win32" else "python")
+    cache = Path(session.cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "student-python").write_text(str(python))
+
+
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def grade(session: nox.Session) -> None:
     """Grade exercises/ (or the folder given after --); see README.md."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.grade", *session.posargs, external=False)
+    run_student(session, "-m", "checks.engine.grade")
 
 
-@nox.session
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def hint(session: nox.Session) -> None:
     """Show the next hint for a module: nox -s hint -- MODULE."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.hint", *session.posargs)
+    run_student(session, "-m", "checks.engine.hint")
 
 
-@nox.session
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def watch(session: nox.Session) -> None:
     """Re-grade each module as soon as its file is saved (Ctrl-C to stop)."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.watch", *session.posargs)
+    run_student(session, "-m", "checks.engine.watch")
+
+
+# ------------------------------------------------------------- for the kit
+
+
+@nox.session(venv_backend=BACKEND)
+def verify(session: nox.Session) -> None:
+    """The kit's own test suite: proves the checks sound (see tests/)."""
+    install_lock(session, "verify")
+    session.run("python", "-m", "pytest", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Time grading on this machine (warm and cold runs, medians of 5)."""
-    import sys
-
     session.run(sys.executable, "-m", "tools.bench", *session.posargs, external=True)
 
 
-@nox.session
-def verify(session: nox.Session) -> None:
-    """The kit's own test suite: proves the checks sound (see tests/)."""
-    install_groups(session, "verify")
-    session.run("python", "-m", "pytest", *session.posargs)
+@nox.session(venv_backend=BACKEND, default=False)
+def lock(session: nox.Session) -> None:
+    """Re-resolve uv.lock to the newest allowed versions and export lock/*.txt: nox -s lock [-- UV-LOCK-OPTIONS]."""
+    install_lock(session, "bootstrap")  # uv itself, at its locked version
+    session.run("python", "-m", "tools.lock", *session.posargs)
+
+
+@nox.session(venv_backend=BACKEND, requires=[STUDENT_SESSIONS_ENV], default=False)
+def compat(session: nox.Session) -> None:
+    """Grade the mistake bank and the alternatives under the oldest allowed versions and the locked ones; verdicts must agree."""
+    stamp = Path(session.virtualenv.location) / ".ridge-lab-lock"
+    oldest_requirements = [pin.replace(">=", "==") for pin in nox.project.dependency_groups(PYPROJECT, "grade")]
+    wanted = " ".join(oldest_requirements)
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        session.install(*oldest_requirements)
+        stamp.write_text(wanted)
+    oldest = Path(session.virtualenv.bin) / ("python.exe" if sys.platform == "win32" else "python")
+    session.run(student_python(session), "-m", "tools.compat", "--oldest", str(oldest), *session.posargs, external=True)
 
 
 # --------------------------------------------------------------- course site
@@ -75,28 +126,26 @@ SITE_DIR = ROOT / "build" / "site"
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
-@nox.session
+@nox.session(venv_backend=BACKEND)
 def docs(session: nox.Session) -> None:
     """Build the course site into build/site/; any warning fails the build."""
-    install_groups(session, "docs")
+    install_lock(session, "docs")
     session.run("mkdocs", "build", "--strict", "--site-dir", str(SITE_DIR), *session.posargs, env=MKDOCS_ENV)
 
 
-@nox.session
+@nox.session(venv_backend=BACKEND)
 def serve(session: nox.Session) -> None:
     """Live preview of the course site at http://127.0.0.1:8000/."""
-    install_groups(session, "docs")
+    install_lock(session, "docs")
     session.run("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *session.posargs, env=MKDOCS_ENV)
 
 
-@nox.session
+@nox.session(venv_backend=BACKEND)
 def publish(session: nox.Session) -> None:
     """Publish the site to the gh-pages branch (mkdocs gh-deploy). Never in CI."""
-    import os
-
     if os.environ.get("CI"):
         session.error("publish pushes to the gh-pages branch and is never run in CI")
-    install_groups(session, "docs")
+    install_lock(session, "docs")
     session.run("mkdocs", "gh-deploy", "--strict", *session.posargs, env=MKDOCS_ENV)
 
 
@@ -104,39 +153,34 @@ def publish(session: nox.Session) -> None:
 # Instructor tools (tools/, checks/engine/bulk/); see GRADING.md, "Grading a class".
 
 
-@nox.session
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def release(session: nox.Session) -> None:
     """Build the student release dist/ridge-lab-student.zip (no solutions; see tools/release.py)."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "tools.release", *session.posargs)
+    run_student(session, "-m", "tools.release")
 
 
-@nox.session
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def gradescope(session: nox.Session) -> None:
-    """Build the Gradescope autograder dist/gradescope-autograder.zip (see tools/gradescope.py)."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "tools.gradescope", "build", *session.posargs)
+    """Build the Gradescope autograder dist/gradescope-autograder.zip (see tools/gradescope)."""
+    run_student(session, "-m", "tools.gradescope", "build")
 
 
-@nox.session(name="grade-all")
+@nox.session(name="grade-all", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def grade_all(session: nox.Session) -> None:
     """Grade a class: nox -s grade-all -- SUBMISSIONS [--out DIR] [--jobs N] [--shard K/N] [--roster CSV] [--force] (see GRADING.md)."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.bulk", *session.posargs)
+    run_student(session, "-m", "checks.engine.bulk")
 
 
-@nox.session(name="class-report")
+@nox.session(name="class-report", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def class_report(session: nox.Session) -> None:
     """Rebuild DIR/report.html from DIR/reports/: nox -s class-report -- DIR."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.bulk.classreport", *session.posargs)
+    run_student(session, "-m", "checks.engine.bulk.classreport")
 
 
-@nox.session(name="merge-grades")
+@nox.session(name="merge-grades", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def merge_grades(session: nox.Session) -> None:
     """Merge the --out folders of shards: nox -s merge-grades -- DIR_1 ... DIR_N --out DIR."""
-    install_groups(session, "grade")
-    session.run("python", "-m", "checks.engine.bulk.shards", *session.posargs)
+    run_student(session, "-m", "checks.engine.bulk.shards")
 
 
 @nox.session(name="new-exercise", venv_backend="none")

@@ -20,7 +20,7 @@ import yaml
 from checks.engine import course
 from tests.conftest import ROOT
 from tests.instructor import correct_submission, release_folder, release_zip  # noqa: F401 - fixtures
-from tools import classroom
+from tools import classroom, kit
 
 WORKFLOW = ROOT / ".github" / "workflows" / "classroom.yml"
 
@@ -29,12 +29,8 @@ def _steps(path: Path = WORKFLOW) -> list[dict]:
     return yaml.safe_load(path.read_text())["jobs"]["run-autograding-tests"]["steps"]
 
 
-def _without_pins(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if "pip install" not in line)
-
-
 def test_the_committed_workflow_is_the_generated_one():
-    assert _without_pins(WORKFLOW.read_text()) == _without_pins(classroom.workflow()), "run python -m tools.classroom"
+    assert WORKFLOW.read_text() == classroom.workflow(), "run python -m tools.classroom"
 
 
 def test_the_workflow_has_classrooms_form():
@@ -61,10 +57,12 @@ def test_workflow_points_equal_the_kits_points(stub_grade):
     assert points == {module: maximum for module, (_, maximum) in stub_grade.module_scores().items()}
 
 
-def test_the_workflow_pins_the_grade_requirements():
+def test_the_workflow_installs_the_verified_lock_after_verifying_it():
+    names = [s.get("name") for s in _steps()]
     install = next(s["run"] for s in _steps() if "pip install" in str(s.get("run", "")))
-    pins = dict(word.split("==") for word in install.split() if "==" in word)
-    assert set(pins) == {"numpy", "pytest", "hypothesis"}
+    assert names.index("Verify the checks") < names.index("Install the grader's requirements")
+    words = install.split()
+    assert "--require-hashes" in words and words[words.index("-r") + 1] == f"{classroom.GRADING_FOLDER}/{kit.GRADE_LOCK}"
 
 
 def _classroom_repo(release_folder: Path, tmp_path: Path) -> Path:
@@ -99,15 +97,26 @@ def test_an_unmodified_repository_gets_the_module_graded(release_folder, correct
     assert failed.returncode == 1 and "not implemented" in failed.stderr
 
 
+DECAY_CHECKS = course.pack("decay").check_file.relative_to(ROOT).as_posix()
+
+
 def _edit_a_check(repo: Path) -> None:
-    path = repo / "checks" / "test_decay.py"
+    path = repo / DECAY_CHECKS
     path.write_text(path.read_text() + "\n\ndef test_free_points():\n    pass\n")
 
 
 def _edit_check_and_manifest(repo: Path) -> None:
     _edit_a_check(repo)
     manifest = json.loads((repo / "MANIFEST.json").read_text())
-    manifest["files"]["checks/test_decay.py"] = hashlib.sha256((repo / "checks" / "test_decay.py").read_bytes()).hexdigest()
+    manifest["files"][DECAY_CHECKS] = hashlib.sha256((repo / DECAY_CHECKS).read_bytes()).hexdigest()
+    (repo / "MANIFEST.json").write_text(json.dumps(manifest))
+
+
+def _edit_lock_and_manifest(repo: Path) -> None:
+    lock = repo / kit.GRADE_LOCK
+    lock.write_text(lock.read_text().replace("hypothesis==", "hypothesis==6.100.0 \\\n    # was "))
+    manifest = json.loads((repo / "MANIFEST.json").read_text())
+    manifest["files"][kit.GRADE_LOCK] = hashlib.sha256(lock.read_bytes()).hexdigest()
     (repo / "MANIFEST.json").write_text(json.dumps(manifest))
 
 
@@ -119,7 +128,7 @@ def _delete_the_manifest(repo: Path) -> None:
     (repo / "MANIFEST.json").unlink()
 
 
-@pytest.mark.parametrize("tamper", [_edit_a_check, _edit_check_and_manifest, _add_a_file, _delete_the_manifest])
+@pytest.mark.parametrize("tamper", [_edit_a_check, _edit_check_and_manifest, _edit_lock_and_manifest, _add_a_file, _delete_the_manifest])
 def test_modified_checks_score_zero_with_checks_modified(release_folder, correct_submission, tmp_path, tamper):
     repo = _classroom_repo(release_folder, tmp_path)
     _submit_correct_decay(repo, correct_submission)

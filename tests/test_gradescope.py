@@ -3,9 +3,11 @@
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from checks.engine import course, report
 from tests.conftest import ROOT
 from tests.instructor import correct_submission  # noqa: F401 - fixture
-from tools import gradescope, release
+from tools import gradescope, kit
 from tools.sample_class import FORGED_CHECK
 
 
@@ -22,7 +24,7 @@ def autograder_zip(tmp_path_factory):
     return gradescope.build(tmp_path_factory.mktemp("gradescope") / "gradescope-autograder.zip")
 
 
-def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable) -> dict:
+def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable, prepare_root=None, limit=None, timeout=600) -> dict:
     """Lay out ``tmp_path`` as Gradescope's /autograder, run ``run_autograder``, return results.json."""
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
@@ -31,13 +33,12 @@ def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     (root / "submission").mkdir()
     fill_submission(root / "submission")
-    completed = subprocess.run(
-        ["bash", str(root / "run_autograder")],
-        env=dict(os.environ, RIDGE_LAB_AUTOGRADER_ROOT=str(root), RIDGE_LAB_PYTHON=python),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    if prepare_root:
+        prepare_root(root)
+    env = dict(os.environ, RIDGE_LAB_AUTOGRADER_ROOT=str(root), RIDGE_LAB_PYTHON=python)
+    if limit:
+        env["RIDGE_LAB_AUTOGRADER_TIMEOUT"] = str(limit)
+    completed = subprocess.run(["bash", str(root / "run_autograder")], env=env, capture_output=True, text=True, timeout=timeout)
     assert completed.returncode == 0, completed.stderr
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -46,14 +47,20 @@ def test_the_zip_follows_the_specification(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as archive:
         names = set(archive.namelist())
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
-        requirements = archive.read("requirements.txt").decode().split()
-        assert not any(release.CANARY.encode() in archive.read(name) for name in names)
-    assert {"setup.sh", "run_autograder", "requirements.txt", "pyproject.toml", "checks/grade.py"} <= names
+        assert not any(kit.CANARY.encode() in archive.read(name) for name in names)
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "tools/autograder.py"} <= names
     assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
-    assert {f"checks/{p.name}" for p in release.checks_files()} <= names
+    assert set(kit.grading_files()) <= names
     assert not any(name.startswith(("solutions/", "tests/", "exercises/")) for name in names)
-    assert requirements and all("==" in line for line in requirements)
-    assert {line.split("==")[0] for line in requirements} >= {"numpy", "pytest", "hypothesis"}
+    assert "tools/gradescope.py" not in names, "the builder does not ship"
+
+
+def test_setup_installs_exactly_the_lock(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        lock = archive.read(kit.GRADE_LOCK)
+        setup = archive.read("setup.sh").decode()
+    assert lock == kit.grade_lock().read_bytes()
+    assert f"--require-hashes -r {kit.GRADE_LOCK}" in setup
 
 
 def test_a_correct_submission_in_a_subfolder_gets_full_marks(tmp_path, autograder_zip, correct_submission, stub_grade):
@@ -67,7 +74,7 @@ def test_edited_checks_in_the_submission_are_ignored(tmp_path, autograder_zip, s
     def fill(folder):
         shutil.copytree(ROOT / "exercises", folder / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "checks", folder / "checks", ignore=shutil.ignore_patterns("__pycache__"))
-        for path in (folder / "checks").glob("test_*.py"):
+        for path in (folder / "checks").rglob("test_*.py"):
             path.write_text(FORGED_CHECK)
 
     results = _autograder(tmp_path, autograder_zip, fill)
@@ -100,3 +107,88 @@ def test_a_report_is_written_even_when_the_grader_cannot_run(tmp_path, autograde
     broken_python.chmod(0o755)
     results = _autograder(tmp_path, autograder_zip, lambda folder: None, python=str(broken_python))
     assert results["score"] == 0 and "could not" in results["output"]
+
+
+FORGED_REPORT = {"score": 1000, "output": "forged", "tests": []}
+
+
+def _forged_report(root):
+    (root / "results").mkdir()
+    (root / "results" / "results.json").write_text(json.dumps(FORGED_REPORT))
+
+
+def _folder_at_the_report(root):
+    (root / "results" / "results.json" / "inside").mkdir(parents=True)
+
+
+def _folders_at_temporary_names(root):
+    (root / "results").mkdir()
+    for name in (".results.json.tmp", "results.json.tmp", ".results.tmp"):
+        (root / "results" / name).mkdir()
+
+
+def _submission_writing_a_forged_report(folder):
+    shutil.copytree(CORRECT, folder, dirs_exist_ok=True)
+    module = folder / f"{course.modules()[0]}.py"
+    module.write_text(
+        "import json as _json, os as _os, pathlib as _pathlib\n"
+        "_report = _pathlib.Path(_os.environ.get('RIDGE_LAB_AUTOGRADER_ROOT', '/autograder')) / 'results' / 'results.json'\n"
+        "try:\n"
+        "    _report.parent.mkdir(parents=True, exist_ok=True)\n"
+        f"    _report.write_text(_json.dumps({FORGED_REPORT!r}))\n"
+        "except OSError:\n"
+        "    pass\n" + module.read_text()
+    )
+
+
+CORRECT = ROOT / "solutions"
+
+
+@pytest.mark.parametrize(
+    "prepare_root, fill",
+    [
+        (_forged_report, lambda folder: None),
+        (_folder_at_the_report, lambda folder: None),
+        (_folders_at_temporary_names, lambda folder: None),
+        (None, _submission_writing_a_forged_report),
+    ],
+    ids=["a report left before grading", "a folder at the report", "folders at temporary names", "a submission writing a report"],
+)
+def test_the_report_is_always_the_autograders_own(tmp_path, autograder_zip, stub_grade, prepare_root, fill):
+    results = _autograder(tmp_path, autograder_zip, fill, prepare_root=prepare_root)
+    assert results["score"] != FORGED_REPORT["score"] and results["max_score"] == stub_grade.report["max_score"]
+    assert [t["name"] for t in results["tests"]] == [t["name"] for t in stub_grade.report["tests"]]
+    assert results["extra_data"]["checks_sha256"] == report.checks_fingerprint()
+
+
+DAEMON = """import os as _os, time as _time
+if _os.fork() == 0:  # a daemon that keeps every inherited stream open
+    _os.setsid()
+    if _os.fork() == 0:
+        with open({pidfile!r}, "w") as _handle:
+            _handle.write(str(_os.getpid()))
+        _time.sleep(600)
+    _os._exit(0)
+"""
+
+
+def test_a_daemon_holding_the_output_open_does_not_hold_the_autograder(tmp_path, autograder_zip):
+    pidfile = tmp_path / "daemon.pid"
+
+    def fill(folder):
+        shutil.copytree(CORRECT, folder, dirs_exist_ok=True)
+        module = folder / f"{course.modules()[0]}.py"
+        module.write_text(DAEMON.format(pidfile=str(pidfile)) + module.read_text())
+
+    limit = 60
+    began = time.monotonic()
+    try:
+        results = _autograder(tmp_path, autograder_zip, fill, limit=limit, timeout=limit + 60)
+    finally:
+        if pidfile.is_file():
+            try:
+                os.kill(int(pidfile.read_text()), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+    assert time.monotonic() - began < limit + 35
+    assert results["tests"]

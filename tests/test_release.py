@@ -12,7 +12,7 @@ import pytest
 from checks.engine import course, report
 from tests.conftest import ROOT
 from tests.instructor import release_folder, release_zip  # noqa: F401 - fixtures
-from tools import release
+from tools import kit, release
 
 SOLUTION_FILES = sorted(
     [*ROOT.glob("solutions/*.py"), *ROOT.glob("tests/mistakes/*.py"), *ROOT.glob("tests/alternatives/**/*.py")]
@@ -37,26 +37,32 @@ def test_the_canary_appears_nowhere_in_the_release(release_zip):
 def test_the_release_holds_what_a_student_needs(release_folder):
     for module in course.modules():
         assert (release_folder / "exercises" / f"{module}.py").read_bytes() == (ROOT / "exercises" / f"{module}.py").read_bytes()
-    for path in release.checks_files():
-        assert (release_folder / "checks" / path.name).is_file(), path.name
+    for name in kit.grading_files():
+        assert (release_folder / name).is_file(), name
     for exercise in course.packs():
         assert (release_folder / "docs" / exercise.lesson.split("#")[0]).is_file()
-    for name in ("noxfile.py", "pyproject.toml", "mkdocs.yml", "README.md", "MANIFEST.json", ".github/workflows/classroom.yml"):
+    for name in ("noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", "lock/grade.txt", "mkdocs.yml", "README.md", "MANIFEST.json", ".github/workflows/classroom.yml"):
         assert (release_folder / name).is_file(), name
     readme = (release_folder / "README.md").read_text()
     assert "nox -s grade" in readme and "For instructors" not in readme and "nox -s verify" not in readme
 
 
-def test_the_manifest_hashes_every_checks_file(release_folder):
+def test_the_manifest_hashes_every_grading_file_and_the_lock(release_folder):
     manifest = json.loads((release_folder / "MANIFEST.json").read_text())
-    released = {f"checks/{p.name}" for p in (release_folder / "checks").iterdir()}
-    assert set(manifest["files"]) == released
+    released = {p.relative_to(release_folder).as_posix() for p in (release_folder / "checks").rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == released | {"lock/grade.txt"}
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((release_folder / name).read_bytes()).hexdigest() == digest, name
     assert manifest["checks_sha256"] == report.checks_fingerprint()
     assert manifest["kit_version"] == report.kit_version()
     workflow = (release_folder / ".github" / "workflows" / "classroom.yml").read_text()
     assert manifest["checks_sha256"] in workflow
+    assert manifest["files"]["lock/grade.txt"] in workflow
+
+
+def test_the_student_readme_opens_with_the_first_command(release_folder):
+    readme = (release_folder / "README.md").read_text()
+    assert "python3 noxw.py -s grade" in readme.split("## ")[0]
 
 
 def test_the_released_grader_scores_the_stubs_zero(release_folder, stub_grade, tmp_path):
@@ -75,15 +81,16 @@ def test_the_released_grader_scores_the_stubs_zero(release_folder, stub_grade, t
 
 
 def test_the_build_refuses_a_release_with_solution_text(tmp_path):
-    kit = tmp_path / "kit"
+    copy = tmp_path / "kit"
     for name in ("exercises", "checks", "docs", ".github"):
-        shutil.copytree(ROOT / name, kit / name, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "noxfile.py", "pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, kit / name)
-    lesson = kit / "docs" / course.packs()[0].lesson.split("#")[0]
+        shutil.copy(ROOT / name, copy / name)
+    shutil.copytree(ROOT / "lock", copy / "lock")
+    lesson = copy / "docs" / course.packs()[0].lesson.split("#")[0]
     lesson.write_text(lesson.read_text() + "\n<!-- pasted: " + release.CANARY + " -->\n")
     with pytest.raises(release.LeakError, match="canary"):
-        release.build(tmp_path / "out.zip", kit=kit)
+        release.build(tmp_path / "out.zip", source=copy)
     assert not (tmp_path / "out.zip").exists()
 
 

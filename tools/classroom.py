@@ -1,6 +1,6 @@
 """The GitHub Classroom workflow: ``python -m tools.classroom`` writes ``.github/workflows/classroom.yml``.
 
-The workflow has the form Classroom itself generates (``push`` and
+The scripts it runs are ``tools/templates/classroom/``. The workflow has the form Classroom itself generates (``push`` and
 ``repository_dispatch``, one job ``run-autograding-tests``, command-grader
 steps, then ``autograding-grading-reporter``), with one grading step per
 module so that partial credit reaches Classroom: each step's ``max-score``
@@ -11,12 +11,13 @@ the grader's.
 
 Tamper-proofing: in Classroom the student's repository holds the checks, so
 before grading, a step recomputes the checks' fingerprint (the
-``checks_sha256`` of every report) and compares it with the one
-``nox -s release`` writes into this workflow (the placeholder
-``RIDGE-LAB-CHECKS-FINGERPRINT`` below), and every file of ``checks/`` with
-``MANIFEST.json``. Only verified checks and the five exercise files are
-copied to a folder outside the repository (``../ridge-lab-grading``) and
-graded there; when anything differs, every module reports "checks modified"
+``checks_sha256`` of every report) and the lock's SHA-256 and compares them
+with the ones ``nox -s release`` writes into this workflow (the placeholders
+``RIDGE-LAB-CHECKS-FINGERPRINT`` and ``RIDGE-LAB-LOCK-SHA256`` below), and every
+file of ``checks/`` with ``MANIFEST.json``. Only verified checks, the lock and
+the exercise files are copied to a folder outside the repository
+(``../ridge-lab-grading``); the grader's requirements are installed from that
+verified lock (hash-checked) and every module is graded there; when anything differs, every module reports "checks modified"
 and scores 0. Mark ``.github/``, ``checks/`` and ``MANIFEST.json`` as
 protected paths in the Classroom assignment so that edits to the workflow
 itself are flagged too.
@@ -30,20 +31,22 @@ import sys
 from pathlib import Path
 
 from checks.engine import course
+from tools import kit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = kit.ROOT
 WORKFLOW = ROOT / ".github" / "workflows" / "classroom.yml"
 FINGERPRINT_PLACEHOLDER = "RIDGE-LAB-CHECKS-FINGERPRINT"
+LOCK_PLACEHOLDER = "RIDGE-LAB-LOCK-SHA256"
 GRADING_FOLDER = "../ridge-lab-grading"
 PYTHON_VERSION = "3.12"
 STEP_TIMEOUT_MINUTES = 10
 
 
-def module_points(kit: Path = ROOT) -> dict[str, int]:
+def module_points() -> dict[str, int]:
     """``{module: max score}``: points per check × the ``test_*`` functions of its check file."""
     points = {}
     for exercise in course.packs():
-        tree = ast.parse((kit / "checks" / exercise.check_file).read_text(encoding="utf-8"))
+        tree = ast.parse(exercise.check_file.read_text(encoding="utf-8"))
         checks = [
             node
             for node in tree.body
@@ -53,91 +56,42 @@ def module_points(kit: Path = ROOT) -> dict[str, int]:
     return points
 
 
-def pinned_grade_requirements() -> list[str]:
-    """The grade group's packages pinned to the versions installed here (the ones the kit was verified with)."""
-    from tools.gradescope import pinned_requirements
+def verify_script(modules: list[str]) -> str:
+    """The step that verifies the checks and the lock and lays out the grading folder (bash)."""
+    verify = kit.fill(
+        kit.template("classroom/verify_checks.py"),
+        FINGERPRINT=FINGERPRINT_PLACEHOLDER,
+        LOCK_SHA256=LOCK_PLACEHOLDER,
+        MODULES=",".join(modules),
+        LOCK=kit.GRADE_LOCK,
+        GRADING_FOLDER=GRADING_FOLDER,
+    )
+    runner = kit.template("classroom/grade_module.py")
+    return (
+        f"python - <<'PY'\n{verify}PY\n"
+        f"cat > {GRADING_FOLDER}/grade_module.py <<'PY'\n{runner}PY\n"
+    )
 
-    direct = {"numpy", "pytest", "hypothesis"}
-    return [pin for pin in pinned_requirements() if pin.split("==")[0] in direct]
 
-
-PREPARE = r"""python - <<'PY'
-import hashlib, json, pathlib, shutil, sys
-
-EXPECTED = "{fingerprint}"
-MODULES = {modules!r}
-repo = pathlib.Path.cwd()
-work = (repo / "{grading_folder}").resolve()
-shutil.rmtree(work, ignore_errors=True)
-(work / "submission").mkdir(parents=True)
-(work / "grade_module.py").write_text({runner!r})
-
-problems = []
-try:
-    manifest = json.loads((repo / "MANIFEST.json").read_text())
-    expected_files = dict(manifest["files"])
-except Exception as error:
-    manifest, expected_files = {{}}, {{}}
-    problems.append(f"MANIFEST.json is missing or unreadable ({{error}})")
-checks = repo / "checks"
-present = sorted(p.relative_to(repo).as_posix() for p in checks.rglob("*") if not p.is_dir()) if checks.is_dir() else []
-problems += [f"{{name}} was added" for name in present if name not in expected_files]
-for name, digest in sorted(expected_files.items()):
-    path = repo / name
-    if path.is_symlink() or not path.is_file():
-        problems.append(f"{{name}} is missing")
-    elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-        problems.append(f"{{name}} was changed")
-digest = hashlib.sha256()
-if checks.is_dir():
-    for path in sorted(checks.glob("*.py")) + sorted(checks.glob("*.toml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-if digest.hexdigest() != EXPECTED or manifest.get("checks_sha256") != EXPECTED:
-    problems.append("the checks' fingerprint is not the released one")
-if problems:
-    reason = ("checks modified: " + "; ".join(problems)
-              + ". Restore checks/ and MANIFEST.json from the starter repository: until then every module scores 0.")
-    (work / "CHECKS-MODIFIED").write_text(reason)
-    print(f"::error title=checks modified::{{reason}}")
-    sys.exit(0)
-shutil.copytree(checks, work / "checks")
-(work / "pyproject.toml").write_text(f'[project]\nname = "ridge-lab"\nversion = "{{manifest["kit_version"]}}"\n')
-for module in MODULES:
-    source = repo / "exercises" / f"{{module}}.py"
-    if source.is_file() and not source.is_symlink():
-        shutil.copyfile(source, work / "submission" / f"{{module}}.py")
-print(f"checks verified ({{EXPECTED[:12]}}); grading in {{work}}")
-PY
-"""
-
-RUNNER = """import pathlib, subprocess, sys
-work = pathlib.Path(__file__).resolve().parent
-module = sys.argv[1]
-marker = work / "CHECKS-MODIFIED"
-if marker.exists():
-    print(marker.read_text(), file=sys.stderr)
-    sys.exit(1)
-done = subprocess.run(
-    [sys.executable, "-m", "checks.engine.grade", "submission", "--only", module, "--report", f"report-{module}.json"],
-    cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-)
-print(done.stdout, file=sys.stdout if done.returncode == 0 else sys.stderr)
-sys.exit(0 if done.returncode == 0 else 1)
-"""
+def fill_release(workflow_text: str, fingerprint: str, lock_sha256: str) -> str:
+    """The workflow of a release: the placeholders replaced by the released checks' fingerprint and lock hash."""
+    for placeholder in (FINGERPRINT_PLACEHOLDER, LOCK_PLACEHOLDER):
+        if placeholder not in workflow_text:
+            raise ValueError(f"the workflow has no {placeholder}: regenerate it with python -m tools.classroom")
+    return workflow_text.replace(FINGERPRINT_PLACEHOLDER, fingerprint).replace(LOCK_PLACEHOLDER, lock_sha256)
 
 
 def _indent(text: str, spaces: int) -> str:
     return "".join((" " * spaces + line) if line.strip() else line for line in text.splitlines(keepends=True))
 
 
-def workflow(kit: Path = ROOT) -> str:
-    points = module_points(kit)
+def workflow() -> str:
+    points = module_points()
     modules = list(points)
-    prepare = PREPARE.format(fingerprint=FINGERPRINT_PLACEHOLDER, modules=modules, grading_folder=GRADING_FOLDER, runner=RUNNER)
     lines = [
         "# GitHub Classroom autograding for Ridge Lab: one step per module, so partial credit reaches Classroom.",
-        "# Generated by `python -m tools.classroom` from checks/ and checks/exercises.toml; do not edit by hand",
-        "# (tests/test_classroom.py keeps it in step). `nox -s release` writes the checks' fingerprint into it.",
+        "# Generated by `python -m tools.classroom` from checks/ and tools/templates/classroom/; do not edit by hand",
+        "# (tests/test_classroom.py keeps it in step). `nox -s release` writes the checks' fingerprint and the lock's hash into it.",
         "name: Autograding Tests",
         "'on':",
         "- push",
@@ -157,11 +111,12 @@ def workflow(kit: Path = ROOT) -> str:
         "      uses: actions/setup-python@v5",
         "      with:",
         f"        python-version: '{PYTHON_VERSION}'",
-        "    - name: Install the grader's requirements",
-        f"      run: python -m pip install --quiet --disable-pip-version-check {' '.join(pinned_grade_requirements())}",
         "    - name: Verify the checks",
         "      run: |",
-        _indent(prepare, 8).rstrip("\n"),
+        _indent(verify_script(modules), 8).rstrip("\n"),
+        "    - name: Install the grader's requirements",
+        f"      run: test -f {GRADING_FOLDER}/CHECKS-MODIFIED || python -m pip install --quiet --disable-pip-version-check"
+        f" --require-hashes -r {GRADING_FOLDER}/{kit.GRADE_LOCK}",
     ]
     for module in modules:
         lines += [

@@ -5,12 +5,13 @@ student needs and nothing that gives an answer away:
 
 - ``exercises/`` (the stubs), ``checks/`` (the grader and its checks),
   ``docs/`` and ``mkdocs.yml`` (the lessons; without ``solutions/`` the site
-  builds without its figures), ``noxfile.py``, ``pyproject.toml``, ``.gitignore``;
+  builds without its figures), ``noxfile.py``, ``noxw.py``, ``pyproject.toml``,
+  ``uv.lock`` and ``lock/`` (the exact versions the grader is verified with), ``.gitignore``;
 - ``.github/workflows/classroom.yml`` (GitHub Classroom grades every push);
 - ``README.md``, written for students (sections of the kit's README);
 - ``MANIFEST.json``: the kit version, the checks' fingerprint (the
-  ``checks_sha256`` every report carries) and the SHA-256 of every file in
-  ``checks/``; the Classroom workflow grades only when they match.
+  ``checks_sha256`` every report carries) and the SHA-256 of every grading
+  file and of the grading lock; the Classroom workflow grades only when they match.
 
 Never ``solutions/``, ``tests/`` (the mistake bank and the alternative
 implementations live there) or ``tools/``. Every solution file carries the
@@ -23,44 +24,38 @@ The zip is reproducible: sorted members, fixed timestamps.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
 import zipfile
 from pathlib import Path
 
-from checks.engine import course, report
+from checks.engine import course
+from tools import classroom, kit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = kit.ROOT
 DEFAULT_OUT = ROOT / "dist" / "ridge-lab-student.zip"
 PREFIX = "ridge-lab"
-CANARY = "RIDGE-LAB-SOLUTION-" + "CANARY"  # split, so this file is no false positive
+CANARY = kit.CANARY
 MANIFEST = "MANIFEST.json"
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 WORKFLOW = ".github/workflows/classroom.yml"
 NEVER = ("solutions", "tests", "tools", "build", "dist")
+# Besides exercises/, checks/ and docs/: what a student needs to run the grader and the site.
+KIT_FILES = ("mkdocs.yml", "noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", ".gitignore", WORKFLOW)
 
 
 class LeakError(Exception):
     """The release cannot be built safely (a canary, a forbidden path, an ungenerated workflow)."""
 
 
-def checks_files(kit: Path = ROOT) -> list[Path]:
-    """The grading files, exactly those ``report.checks_fingerprint`` hashes."""
-    checks = kit / "checks"
-    return sorted(checks.glob("*.py")) + sorted(checks.glob("*.toml"))
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def manifest(kit: Path = ROOT) -> dict:
+def manifest(source: Path = ROOT) -> dict:
+    """The kit version, the checks' fingerprint and the SHA-256 of every grading file and of the grading lock."""
+    files = {name: path for name, path in kit.grading_files(source).items()}
+    files[kit.GRADE_LOCK] = kit.grade_lock(source)
     return {
-        "kit_version": report.kit_version(),
-        "checks_sha256": report.checks_fingerprint(),
-        "files": {f"checks/{path.name}": sha256(path.read_bytes()) for path in checks_files(kit)},
+        "kit_version": kit.kit_version(),
+        "checks_sha256": kit.fingerprint(),
+        "files": {name: kit.sha256(path.read_bytes()) for name, path in sorted(files.items())},
     }
 
 
@@ -70,8 +65,14 @@ def _section(readme: str, heading: str) -> str:
     return f"## {heading}\n{match.group(1).rstrip()}\n" if match else ""
 
 
-def student_readme(kit: Path = ROOT) -> str:
-    readme = (kit / "README.md").read_text(encoding="utf-8")
+def _first_command(readme: str) -> str:
+    """The kit README's opening (its first command and why), without the kit's own test command."""
+    opening = readme.split("\n## ", 1)[0].split("\n", 1)[1]
+    return "\n".join(line for line in opening.splitlines() if "-s verify" not in line).strip() + "\n"
+
+
+def student_readme(source: Path = ROOT) -> str:
+    readme = (source / "README.md").read_text(encoding="utf-8")
     exercises = "\n".join(
         f"| {number} | `exercises/{e.module}.py` | {e.title} | `docs/{e.lesson.split('#')[0]}` |"
         for number, e in enumerate(course.packs(), start=1)
@@ -79,8 +80,7 @@ def student_readme(kit: Path = ROOT) -> str:
     parts = [
         "# Ridge Lab\n",
         "Auto-graded exercises on **L2 regularization** (ridge regression, weight decay).\n",
-        "```bash\npython3 -m pip install nox && nox -s grade     # grade your exercises\n```\n",
-        "nox creates a virtual environment and installs NumPy, pytest and Hypothesis into it the first time.\n",
+        _first_command(readme),
         "## The exercises\n",
         "| # | file | what you build | lesson |\n| --- | --- | --- | --- |\n" + exercises + "\n",
         _section(readme, "For students"),
@@ -98,12 +98,12 @@ def student_readme(kit: Path = ROOT) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def release_files(kit: Path = ROOT) -> dict[str, bytes]:
+def release_files(source: Path = ROOT) -> dict[str, bytes]:
     """``{path inside the release: content}``, without the manifest."""
     files: dict[str, bytes] = {}
 
     def add(path: Path) -> None:
-        relative = path.relative_to(kit).as_posix()
+        relative = path.relative_to(source).as_posix()
         if "__pycache__" in relative or relative.endswith((".pyc", ".pyo")):
             return
         if relative.split("/")[0] in NEVER:
@@ -111,43 +111,36 @@ def release_files(kit: Path = ROOT) -> dict[str, bytes]:
         files[relative] = path.read_bytes()
 
     for module in course.modules():
-        add(kit / "exercises" / f"{module}.py")
-    for path in checks_files(kit):
+        add(source / "exercises" / f"{module}.py")
+    for path in kit.grading_files(source).values():
         add(path)
-    for path in sorted((kit / "docs").rglob("*")):
+    for path in sorted([*(source / "docs").rglob("*"), *(source / "lock").glob("*.txt")]):
         if path.is_file():
             add(path)
-    for name in ("mkdocs.yml", "noxfile.py", "pyproject.toml", ".gitignore", WORKFLOW):
-        if (kit / name).is_file():
-            add(kit / name)
-    # The Classroom workflow compares the checks with the fingerprint written here.
-    from tools.classroom import FINGERPRINT_PLACEHOLDER
-
-    workflow = files[WORKFLOW].decode("utf-8")
-    if FINGERPRINT_PLACEHOLDER not in workflow:
-        raise LeakError(f"{WORKFLOW} has no {FINGERPRINT_PLACEHOLDER}: regenerate it with python -m tools.classroom")
-    files[WORKFLOW] = workflow.replace(FINGERPRINT_PLACEHOLDER, report.checks_fingerprint()).encode("utf-8")
-    files["README.md"] = student_readme(kit).encode("utf-8")
+    for name in KIT_FILES:
+        if (source / name).is_file():
+            add(source / name)
+    # The Classroom workflow checks the checks and the lock against the hashes written here.
+    try:
+        workflow = classroom.fill_release(
+            files[WORKFLOW].decode("utf-8"), kit.fingerprint(), kit.sha256(kit.grade_lock(source).read_bytes())
+        )
+    except ValueError as error:
+        raise LeakError(f"{WORKFLOW}: {error}") from None
+    files[WORKFLOW] = workflow.encode("utf-8")
+    files["README.md"] = student_readme(source).encode("utf-8")
     return files
 
 
-def build(out: Path = DEFAULT_OUT, kit: Path = ROOT) -> dict:
+def build(out: Path = DEFAULT_OUT, source: Path = ROOT) -> dict:
     """Write the release zip to ``out``; return its manifest. Raises ``LeakError`` on a canary."""
-    files = release_files(kit)
+    files = release_files(source)
     leaks = sorted(path for path, data in files.items() if CANARY.encode() in data)
     if leaks:
         raise LeakError(f"the solution canary is in {', '.join(leaks)}")
-    document = manifest(kit)
+    document = manifest(source)
     files[MANIFEST] = (json.dumps(document, indent=2) + "\n").encode()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in sorted(files):
-            info = zipfile.ZipInfo(f"{PREFIX}/{path}", date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[path])
-    temporary.replace(out)
+    kit.write_zip(out, {f"{PREFIX}/{path}": (data, 0o644) for path, data in files.items()})
     return document
 
 
