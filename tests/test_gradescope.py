@@ -24,7 +24,9 @@ def autograder_zip(tmp_path_factory):
     return gradescope.build(tmp_path_factory.mktemp("gradescope") / "gradescope-autograder.zip")
 
 
-def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable, prepare_root=None, limit=None, timeout=600) -> dict:
+def _autograder(
+    tmp_path, autograder_zip, fill_submission, python=sys.executable, prepare_root=None, limit=None, timeout=600
+) -> dict:
     """Lay out ``tmp_path`` as Gradescope's /autograder, run ``run_autograder``, return results.json."""
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)

@@ -51,4 +51,6 @@ def test_no_tool_script_is_held_in_a_format_string():
     for path in TOOLS.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                assert not re.search(r"^(#!|python - <<|import \w+, )", node.value, flags=re.M), f"{path.name}: move the script to tools/templates/"
+                assert not re.search(r"^(#!|python - <<|import \w+, )", node.value, flags=re.M), (
+                    f"{path.name}: move the script to tools/templates/"
+                )

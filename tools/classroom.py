@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-from pathlib import Path
 
 from checks.engine import course
 from tools import kit
@@ -67,10 +66,7 @@ def verify_script(modules: list[str]) -> str:
         GRADING_FOLDER=GRADING_FOLDER,
     )
     runner = kit.template("classroom/grade_module.py")
-    return (
-        f"python - <<'PY'\n{verify}PY\n"
-        f"cat > {GRADING_FOLDER}/grade_module.py <<'PY'\n{runner}PY\n"
-    )
+    return f"python - <<'PY'\n{verify}PY\ncat > {GRADING_FOLDER}/grade_module.py <<'PY'\n{runner}PY\n"
 
 
 def fill_release(workflow_text: str, fingerprint: str, lock_sha256: str) -> str:

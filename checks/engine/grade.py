@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import course, report, sandbox
+from checks.engine import course, environment, report, sandbox
 from checks.engine.feedback import CheckFailed, describe_call
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     selected = (arguments.only,) if arguments.only else course.modules()
     started = time.perf_counter()
     with grading_environment():
+        drift = environment.drift_warning()
+        if drift:
+            print(drift, flush=True)
         print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
         try:
             results = run_checks(folder, selected)

@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.engine import course, files, sandbox
+from checks.engine import course, environment, files, sandbox
 
 CHECKS_DIR = course.COURSE_DIR
 KIT_ROOT = course.KIT_ROOT
@@ -84,6 +84,7 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
             "kit_version": kit_version(),
             "checks_sha256": checks_fingerprint(),
             "isolation": sandbox.isolation_level(),
+            **environment.extra_data(),
         },
     }
 

@@ -52,7 +52,9 @@ CPU_LIMIT_SECONDS = 120
 FILE_SIZE_LIMIT_BYTES = 64 * 2**20
 MAX_REPLY_BYTES = 8 * 2**20  # the worker ships at most 100,000 numbers (~1 MB)
 PROCESS_LIMIT = 32  # processes of one isolated worker's uid
-UID_BASE, UID_COUNT = 62_000, 2_000  # one uid per concurrent worker on this machine
+UID_BASE, UID_COUNT = 62_000, 2_000
+# Machine-wide, not $TMPDIR: uid leases must be seen by every grader process on the machine.
+SHARED_TMP = Path("/tmp") if Path("/tmp").is_dir() else Path(tempfile.gettempdir())  # one uid per concurrent worker on this machine
 MAX_COPIED_BYTES = 4 * 2**20  # one submitted file copied into a worker's folder
 _HEADER = struct.Struct(">Q")
 
@@ -208,7 +210,7 @@ class _UidLease:
     """A uid no other worker on this machine holds, leased through a lock file until ``release``."""
 
     def __init__(self):
-        folder = Path(tempfile.gettempdir()) / f".{course.slug()}-uids"
+        folder = SHARED_TMP / f".{course.slug()}-uids"
         try:
             folder.mkdir(mode=0o700)
         except FileExistsError:
@@ -329,9 +331,11 @@ class _Worker:
     """One worker process, forked by the zygote: exchange framed messages, kill."""
 
     def __init__(self, folder: Path, module: str):
-        self.scratch = tempfile.TemporaryDirectory(prefix=f"{course.slug()}-worker-")
-        self.zygote = _Zygote.get()
         self.lease = _UidLease() if isolation_level() == "uid" else None
+        # An isolated worker's folder must be reachable by its uid: never inside a private TMPDIR.
+        where = str(SHARED_TMP) if self.lease is not None else None
+        self.scratch = tempfile.TemporaryDirectory(prefix=f"{course.slug()}-worker-", dir=where)
+        self.zygote = _Zygote.get()
         uid = None
         if self.lease is not None:
             uid = self.lease.uid

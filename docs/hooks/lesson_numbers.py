@@ -84,10 +84,16 @@ def ridge_trace_data():
     rng = np.random.default_rng(3)
     n = 60
     base = rng.normal(size=(n, 3))
-    X = np.column_stack([
-        base[:, 0], base[:, 0] + 0.3 * rng.normal(size=n),  # a correlated pair
-        base[:, 1], base[:, 2], rng.normal(size=n), rng.normal(size=n),
-    ])
+    X = np.column_stack(
+        [
+            base[:, 0],
+            base[:, 0] + 0.3 * rng.normal(size=n),  # a correlated pair
+            base[:, 1],
+            base[:, 2],
+            rng.normal(size=n),
+            rng.normal(size=n),
+        ]
+    )
     w_true = np.array([2.0, -1.0, 1.5, -0.7, 0.4, 0.0])
     y = X @ w_true + 1.0 + rng.normal(0, 1.0, n)
     return X, y
@@ -108,6 +114,7 @@ DUPLICATE_LAMBDA = 10.0
 
 def zero_crossing(ridge, X, y, j, lo, hi, tol=1e-10):
     """The λ in [lo, hi] where coefficient ``j`` changes sign (bisection on log λ)."""
+
     def coef(lam):
         return ridge(X, y, lam)[0][j]
 
@@ -187,6 +194,7 @@ def compute_numbers(root: Path, ridge) -> dict[str, str]:
 
 def fill(markdown: str, numbers: dict[str, str], where: str = "page") -> str:
     """Replace every placeholder; an unknown name is an error."""
+
     def replace(match):
         name = match.group(1)
         if name not in numbers:
