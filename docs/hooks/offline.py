@@ -12,8 +12,12 @@ which Chromium refuses to start from ``file://``), but loads it from
 unpkg.com. This hook puts the copy vendored under
 ``docs/javascripts/iframe-worker/`` (npm ``iframe-worker`` 1.0.4, MIT) in its
 place, so the offline copy asks nothing of the network, and leaves that file
-out of the served site, which never uses it. Instant navigation needs no
-change: Material turns it off by itself on ``file://``.
+out of the served site, which never uses it.
+
+Instant navigation is switched off in the offline copy. Material skips it on
+``file://``, but it does so by subscribing ``document$`` to an empty
+observable, which completes ``document$`` before the page has loaded: nothing
+subscribed to it ever runs (MathJax, the widgets, Material's own components).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ def on_config(config):
         return config
     polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
     config.extra["polyfills"] = [SHIM, *polyfills]
+    features = config.theme.get("features", [])
+    config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
     # A copy on disk has no address: no canonical links to a server it may never see.
     config.site_url = None
     return config

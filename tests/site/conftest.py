@@ -227,3 +227,35 @@ def axe_source() -> str:
                         pytrace=False)
         stamp.write_text(digest)
     return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def offline_zip(mkdocs_available, tmp_path_factory) -> Path:
+    """``dist/ridge-lab-site.zip`` as ``nox -s release`` writes it (here into a temporary folder)."""
+    from tools import site_zip
+
+    try:
+        return site_zip.build_site_zip(tmp_path_factory.mktemp("site-zip") / "ridge-lab-site.zip")
+    except site_zip.BuildError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def offline_site(offline_zip, tmp_path_factory) -> Path:
+    """The zip unpacked: the folder holding its ``index.html``."""
+    import zipfile
+
+    from tools import site_zip
+
+    dest = tmp_path_factory.mktemp("site-unpacked")
+    with zipfile.ZipFile(offline_zip) as zf:
+        zf.extractall(dest)
+    return dest / site_zip.PREFIX
+
+
+@pytest.fixture()
+def file_tab(chromium, offline_site):
+    """A tab on the unpacked zip, opened over file:// (no server)."""
+    watch = PageWatch(chromium, offline_site.as_uri())
+    yield watch
+    watch.close()
