@@ -99,3 +99,161 @@ def test_no_wcag_violations(chromium, site_url, axe_source, axe_counts, path, pa
         tab.assert_clean()
     finally:
         tab.close()
+
+
+# ------------------------------------------------------------------ keyboard
+
+WIDGET_PAGES = sorted({"lessons/weight-decay/", "lessons/choosing-lambda/"})
+
+
+def tab_to(page, selector: str, limit: int = 400, key: str = "Tab") -> None:
+    """Press Tab (or ``key``) until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+@pytest.fixture(scope="module")
+def keyboard_counts():
+    counts = {"sliders": 0, "widgets": 0, "quizzes": 0}
+    yield counts
+    print(f"\nkeyboard-tested: {counts['widgets']} widgets ({counts['sliders']} sliders), "
+          f"{counts['quizzes']} quizzes")
+
+
+def test_widget_pages_are_all_known(built_site):
+    """WIDGET_PAGES lists every page with a widget, so none escapes the keyboard test."""
+    found = sorted(p.parent.relative_to(built_site).as_posix() + "/" for p in built_site.rglob("index.html")
+                   if 'class="ridge-widget"' in p.read_text(encoding="utf-8"))
+    assert found == WIDGET_PAGES
+
+
+@pytest.mark.parametrize("path", WIDGET_PAGES)
+def test_widgets_work_from_the_keyboard(tab, keyboard_counts, path):
+    """Each slider: visible label = accessible name, Tab reaches it, arrows move it,
+    the live readout and the plot's text alternative follow the value."""
+    tab.goto(path)
+    page = tab.page
+    wait_until_ready(page)
+    widgets = page.locator(".ridge-widget")
+    assert widgets.count() > 0
+    for w in range(widgets.count()):
+        widget = widgets.nth(w)
+        readout = widget.locator(".rw-readout")
+        assert readout.get_attribute("aria-live") == "polite"
+        plots = widget.locator("svg[role='img']")
+        assert plots.count() > 0
+        sliders = widget.locator("input[type='range']")
+        for s in range(sliders.count()):
+            slider = sliders.nth(s)
+            label = slider.locator("xpath=ancestor::label").locator(".rw-label")
+            assert label.is_visible() and label.inner_text().strip(), "the slider has no visible label"
+            assert page.get_by_role("slider", name=label.inner_text().strip(), exact=True).count() >= 1
+            slider_id = f"ridge-test-slider-{w}-{s}"
+            slider.evaluate("(el, id) => el.id = id", slider_id)
+            page.evaluate("document.activeElement.blur()")
+            tab_to(page, f"#{slider_id}")
+            before = {
+                "value": slider.input_value(), "valuetext": slider.get_attribute("aria-valuetext"),
+                "readout": readout.inner_text(),
+                "plots": plots.evaluate_all("ps => ps.map(p => p.getAttribute('aria-label'))"),
+            }
+            at_max = before["value"] == slider.get_attribute("max")
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            after = {
+                "value": slider.input_value(), "valuetext": slider.get_attribute("aria-valuetext"),
+                "readout": readout.inner_text(),
+                "plots": plots.evaluate_all("ps => ps.map(p => p.getAttribute('aria-label'))"),
+            }
+            for key in before:
+                assert after[key] != before[key], f"{path} slider {s}: {key} did not follow the arrow key"
+            shown = after["valuetext"].split("= ")[-1]
+            assert shown in after["readout"] + " ".join(after["plots"]), \
+                f"{path} slider {s}: the value {shown} is neither announced nor described"
+            keyboard_counts["sliders"] += 1
+        keyboard_counts["widgets"] += 1
+    tab.assert_clean()
+
+
+def _quiz_feedback(quiz) -> str:
+    return quiz.locator(".quiz-feedback .quiz-feedback-item").first.get_attribute("class") or ""
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_quizzes_answer_from_the_keyboard(tab, keyboard_counts, path):
+    """Every quiz: reached with Tab, answered with Space, arrows or typing, submitted with Enter."""
+    tab.goto(path)
+    page = tab.page
+    wait_until_ready(page)
+    quizzes = page.locator("article div.quiz")
+    for k in range(quizzes.count()):
+        quiz = quizzes.nth(k)
+        qid = quiz.get_attribute("id")
+        sel = f"#{qid}"
+        # Start at the quiz's own anchor link, just before it; from here on only keys.
+        quiz.locator("a.quiz-header-link").focus()
+        if "quiz-fill-blank" in (quiz.get_attribute("class") or ""):
+            tab_to(page, f"{sel} input.quiz-blank-input")
+            page.keyboard.type(quiz.locator("input.quiz-blank-input").get_attribute("data-answer"))
+            tab_to(page, f"{sel} button.quiz-button")
+            page.keyboard.press("Enter")
+        else:
+            inputs = quiz.locator("fieldset input[name='answer']")
+            right = [i for i in range(inputs.count()) if inputs.nth(i).get_attribute("data-correct") == "true"]
+            if inputs.first.get_attribute("type") == "radio":
+                tab_to(page, f"{sel} fieldset input[name='answer']")
+                page.keyboard.press("Space")  # the first answer; a radio quiz submits on change
+                for _ in range(right[0]):
+                    # mkdocs-quiz moves the focus to the feedback after each answer:
+                    # back to the chosen answer with Shift+Tab, then the next one.
+                    tab_to(page, f"{sel} fieldset input[name='answer']:checked", key="Shift+Tab")
+                    page.keyboard.press("ArrowDown")
+                assert inputs.nth(right[0]).is_checked()
+            else:
+                for i in right:
+                    tab_to(page, f"{sel} fieldset div:nth-child({i + 1}) > input")
+                    page.keyboard.press("Space")
+                tab_to(page, f"{sel} button.quiz-button:not(.quiz-reset-button)")
+                page.keyboard.press("Enter")
+        assert "correct" in _quiz_feedback(quiz).split(), f"{path}#{qid}: the keyboard answer did not succeed"
+        keyboard_counts["quizzes"] += 1
+    tab.assert_clean()
+
+
+# ------------------------------------------------------------- text for all
+
+
+@pytest.mark.parametrize("path", LESSONS)
+def test_math_keeps_assistive_mathml(tab, path):
+    """Every formula carries MathJax's assistive MathML; the drawn glyphs are hidden from readers."""
+    tab.goto(path)
+    page = tab.page
+    wait_for_math(page)
+    report = page.evaluate("""() => {
+      const all = Array.from(document.querySelectorAll("article mjx-container"));
+      return {total: all.length,
+              without: all.filter(c => !c.querySelector(":scope > mjx-assistive-mml > math")).length,
+              visible: all.filter(c => { const m = c.querySelector(":scope > mjx-math");
+                                         return m && m.getAttribute("aria-hidden") !== "true"; }).length};
+    }""")
+    if not report["total"]:
+        pytest.skip(f"{path} has no math")
+    assert report["without"] == 0, f"{report['without']} of {report['total']} formulas lack assistive MathML"
+    assert report["visible"] == 0, "the drawn formula is not hidden from screen readers (it would be read twice)"
+
+
+def test_figure_alt_texts_describe_the_figure(built_site):
+    """Each figure's alt text says what it shows: a few sentences, not its title or caption."""
+    figures = []
+    for path in LESSONS:
+        html = (built_site / path / "index.html").read_text(encoding="utf-8")
+        figures += re.findall(r'<figure class="ridge-figure">.*?<img [^>]*alt="([^"]*)".*?<figcaption>(.*?)</figcaption>',
+                              html, flags=re.S)
+    assert figures
+    for alt, caption in figures:
+        words = alt.split()
+        assert len(words) >= 30, f"alt text too short to describe the figure: {alt!r}"
+        assert alt.count(".") >= 2, f"alt text is a title, not a description: {alt!r}"
+        assert alt not in caption
