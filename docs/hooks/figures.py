@@ -44,36 +44,62 @@ SOLUTION_MODULES = ("_validation", "penalty", "gradient", "bias", "decay", "clos
 MARKER = re.compile(r"^<!-- (figure|widget): ([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
 
 # name -> (alt text, caption); the functions that draw them are in FIGURES below.
+# The alt text is for readers who cannot see the image: it says what is drawn
+# and what it shows (axes, curves, where they go), not only what it is called.
+# The caption, read by everyone, explains why it matters.
 CAPTIONS = {
     "ridge-trace": (
-        "Ridge trace: coefficients and their norm against lambda",
+        "Ridge trace, two line charts against lambda on a log axis from 0.01 to 10,000. "
+        "Left: six coefficient curves; each starts at its least-squares value on the left and "
+        "bends towards zero as lambda grows, and all are near zero at the right edge. "
+        "Right: the norm of the weight vector, largest at small lambda, falling steadily towards zero "
+        "and never rising.",
         "The ridge trace. Left: every coefficient of the closed-form solution "
         "against λ (log axis). Right: the norm ‖w*‖₂, which only ever falls. "
         "Computed with the reference `ridge_closed_form`.",
     ),
     "decay-l1-l2": (
-        "L2 weight decay versus L1 shrinkage over gradient steps",
+        "Two line charts of one weight over 80 gradient steps, starting at 2, with the data "
+        "gradient switched off. Left, linear axis: the L2 weight (solid line) shrinks by the same "
+        "factor every step and curves down towards zero without reaching it; the L1 weight "
+        "(dashed line) falls in a straight line, reaches zero about halfway and stays there. "
+        "Right, log axis: the L2 weight is a straight falling line, while the L1 line drops out "
+        "of the chart where it hits zero.",
         "One weight under pure decay (data gradient switched off). L2 multiplies it by the "
         "decay factor every step and never reaches zero (a straight line on the log axis, "
         "right); L1 subtracts a constant and hits zero in a finite number of steps. "
         "L2 path from the reference `decay_trajectory`.",
     ),
     "geometry": (
-        "Constraint geometry: loss contours against the L2 circle and the L1 diamond",
+        "Two panels in the plane of the weights w1 (across) and w2 (up). In both, nested ellipses "
+        "are contours of the data loss around the least-squares solution, a cross at upper right. "
+        "Left: a shaded circle centred at the origin, the L2 ball; the bold ellipse touches it at "
+        "a red point where both weights are non-zero, and a dotted curve, the ridge path, runs "
+        "from the origin to the cross. Right: a shaded diamond of the same size, the L1 ball; the "
+        "bold ellipse touches it at its corner on the w1 axis, a red point where w2 is zero.",
         "Contours of the data loss (ellipses) around the least-squares solution (cross). "
         "Left: the L2 ball touches a contour at a point with both weights non-zero; the "
         "dotted curve is the whole ridge path from the reference `ridge_closed_form`. "
         "Right: an L1 ball of the same size touches first at a corner, where w₂ = 0.",
     ),
     "validation-curve": (
-        "Training and validation error against lambda",
+        "Line chart of mean squared error against lambda, both on log axes, lambda from one "
+        "millionth to 1000, for a degree-12 polynomial. The training error is lowest at the "
+        "smallest lambda and rises steadily as lambda grows. The validation error starts far "
+        "above it (labelled: overfits, large gap), falls to a minimum marked by a dotted "
+        "vertical line and labelled with its lambda, then rises again together with the "
+        "training error at large lambda (labelled: underfits, both high).",
         "Training and validation error (mean squared error, no penalty) of a degree-12 "
         "polynomial fitted by the reference `ridge_closed_form` on a small synthetic data set. "
         "Training error only grows with λ; validation error falls, bottoms out, and rises "
         "again once λ underfits.",
     ),
     "forgotten-n": (
-        "Weights shrink with more data when the 1/N is forgotten",
+        "Line chart at lambda = 10 of the share of the least-squares weight norm that survives "
+        "the penalty, from 0 to 1, against the number of samples N, from 10 to 3000 on a log "
+        "axis. Solid line, this course's penalty with lambda over N: it rises with N and "
+        "approaches 1, the data outweighing the penalty. Dashed line, the same penalty with "
+        "the 1/N forgotten: it stays flat and low however many samples arrive.",
         "How much of the least-squares weights survive (‖w*‖ / ‖w_OLS‖) as the data set "
         "grows, at λ = 10. With the penalty (λ/N)Σw² the data soon outweigh it; written "
         "without the 1/N it acts like λ·N and keeps crushing the weights however much "

@@ -4,6 +4,12 @@
  * solutions (docs/hooks/figures.py) and inlined as JSON in
  * <div class="ridge-widget" data-widget="..."><script type="application/json">.
  * This file only draws it: sliders pick precomputed values, SVG shows them.
+ *
+ * Keyboard and screen readers: every slider is a native range input inside a
+ * <label> with visible text (its accessible name); arrow keys move it and
+ * aria-valuetext speaks the value, not the index. The readout below the plots
+ * is a polite live region, and each plot (role="img") is relabelled on every
+ * change with a sentence stating the values it currently shows.
  */
 (function () {
   "use strict";
@@ -85,6 +91,11 @@
     this.layer = el("g", { class: "rw-data" }, this.svg);
   };
 
+  /* The plot's text alternative: its title and what it shows right now. */
+  Chart.prototype.describe = function (text) {
+    this.svg.setAttribute("aria-label", this.opts.title + ". " + text);
+  };
+
   Chart.prototype.clear = function () {
     while (this.layer.firstChild) this.layer.removeChild(this.layer.firstChild);
   };
@@ -111,12 +122,17 @@
 
   function slider(parent, label, n, start, show) {
     var wrap = html("label", {}, parent);
-    html("span", {}, wrap, label);
+    html("span", { class: "rw-label" }, wrap, label);
     var input = html("input", { type: "range", min: "0", max: String(n - 1), step: "1", value: String(start),
       "aria-label": label }, wrap);
-    var out = html("output", {}, wrap);
-    out.textContent = show(start);
-    input.addEventListener("input", function () { out.textContent = show(+input.value); });
+    // The readout below announces each change; the value next to the slider stays quiet.
+    var out = html("output", { "aria-live": "off" }, wrap);
+    function update() {
+      out.textContent = show(+input.value);
+      input.setAttribute("aria-valuetext", label + " = " + out.textContent);
+    }
+    input.addEventListener("input", update);
+    update();
     return input;
   }
 
@@ -159,6 +175,8 @@
       parts.push("L1 (dashed): " + (zero >= 0 ? "exactly zero from step " + zero + " on." :
         "w = " + fmt(p.l1[p.l1.length - 1]) + " after " + data.steps + " steps."));
       readout.textContent = parts.join(" ");
+      chart.describe("Weight against step, from w = " + fmt(data.w0) + " at step 0, with learning rate α = " +
+        fmt(data.lrs[+lr.value]) + " and λ = " + fmt(data.lams[+lam.value]) + ". " + parts.join(" "));
     }
 
     lr.addEventListener("input", draw);
@@ -207,6 +225,17 @@
         "the lowest validation error on this grid.";
       readout.textContent = "λ = " + fmt(data.lams[i]) + ": training error " + fmt(data.train[i]) +
         " (filled dots, blue line), validation error " + fmt(data.val[i]) + " (rings, orange line); " + verdict;
+      var best = data.lams[data.start];
+      fitChart.describe("At λ = " + fmt(data.lams[i]) + " the fitted curve (teal) " +
+        (i < data.start ? "wiggles through the " + data.x_train.length + " training points (filled dots), chasing their noise" :
+         i > data.start ? "is flatter than the true curve (faint line) and misses both the training points and the validation points" :
+         "follows the true curve (faint line) closely") +
+        ", for x from −1 to 1; the rings are validation points.");
+      errChart.describe("Training error falls from " + fmt(data.train[data.train.length - 1]) + " to " +
+        fmt(data.train[0]) + " as λ shrinks from " + fmt(data.lams[data.lams.length - 1]) + " to " +
+        fmt(data.lams[0]) + "; validation error is lowest, " + fmt(data.val[data.start]) + ", at λ = " + fmt(best) +
+        ". The marker is at λ = " + fmt(data.lams[i]) + ": training error " + fmt(data.train[i]) +
+        ", validation error " + fmt(data.val[i]) + ".");
     }
 
     lam.addEventListener("input", draw);

@@ -11,8 +11,10 @@ tests skip with the reason, except under CI (``CI`` set), where they fail.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +26,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "build" / "screenshots"
+AXE_PACKAGE = Path(__file__).resolve().parent / "axe"  # package.json + lockfile pinning axe-core
+AXE_INSTALL = ROOT / "build" / "axe"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -129,9 +133,10 @@ def chromium():
 class PageWatch:
     """A browser tab that records console errors and every request it makes."""
 
-    def __init__(self, browser, site_url: str):
+    def __init__(self, browser, site_url: str, color_scheme: str = "light"):
         self.site_url = site_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
+                                           color_scheme=color_scheme)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
@@ -194,3 +199,63 @@ def site_metrics(screenshots):
         (screenshots / "transfer-sizes.json").write_text(json.dumps(sizes, indent=2, sort_keys=True))
         page, size = max(sizes.items(), key=lambda kv: kv[1])
         print(f"\nlargest page transfer: {page} {size / 1e6:.2f} MB over {len(sizes)} pages")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The text of axe-core's ``axe.min.js``, from its npm package (never a CDN).
+
+    ``npm ci`` installs the version pinned by ``tests/site/axe/package-lock.json``
+    into ``build/axe/``; a later run reuses it while the lockfile is unchanged.
+    """
+    lock = (AXE_PACKAGE / "package-lock.json").read_bytes()
+    stamp = AXE_INSTALL / ".lock-sha256"
+    script = AXE_INSTALL / "node_modules" / "axe-core" / "axe.min.js"
+    digest = hashlib.sha256(lock).hexdigest()
+    if not (script.is_file() and stamp.is_file() and stamp.read_text() == digest):
+        npm = shutil.which("npm")
+        if npm is None:
+            _missing("npm not found: the accessibility tests install axe-core from npm")
+        shutil.rmtree(AXE_INSTALL, ignore_errors=True)
+        AXE_INSTALL.mkdir(parents=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(AXE_PACKAGE / name, AXE_INSTALL / name)
+        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=AXE_INSTALL,
+                              capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0 or not script.is_file():
+            pytest.fail(f"npm ci of axe-core failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
+                        pytrace=False)
+        stamp.write_text(digest)
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def offline_zip(mkdocs_available, tmp_path_factory) -> Path:
+    """``dist/ridge-lab-site.zip`` as ``nox -s release`` writes it (here into a temporary folder)."""
+    from tools import site_zip
+
+    try:
+        return site_zip.build_site_zip(tmp_path_factory.mktemp("site-zip") / "ridge-lab-site.zip")
+    except site_zip.BuildError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def offline_site(offline_zip, tmp_path_factory) -> Path:
+    """The zip unpacked: the folder holding its ``index.html``."""
+    import zipfile
+
+    from tools import site_zip
+
+    dest = tmp_path_factory.mktemp("site-unpacked")
+    with zipfile.ZipFile(offline_zip) as zf:
+        zf.extractall(dest)
+    return dest / site_zip.PREFIX
+
+
+@pytest.fixture()
+def file_tab(chromium, offline_site):
+    """A tab on the unpacked zip, opened over file:// (no server)."""
+    watch = PageWatch(chromium, offline_site.as_uri())
+    yield watch
+    watch.close()
