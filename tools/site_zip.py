@@ -36,7 +36,10 @@ def build_offline_site(dest: Path, kit: Path = ROOT) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RIDGE_LAB_OFFLINE": "true", "RIDGE_LAB_FIGURES": "require"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
-        cwd=kit, env=env, capture_output=True, text=True,
+        cwd=kit,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise BuildError(f"mkdocs build --strict failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -76,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with zipfile.ZipFile(out) as zf:
         count = len(zf.namelist())
-    print(f"wrote {out} ({count} files, {out.stat().st_size / 1e6:.1f} MB); "
-          f"unpack it and open {PREFIX}/index.html")
+    print(f"wrote {out} ({count} files, {out.stat().st_size / 1e6:.1f} MB); unpack it and open {PREFIX}/index.html")
     return 0
 
 

@@ -54,7 +54,9 @@ MAX_REPLY_BYTES = 8 * 2**20  # the worker ships at most 100,000 numbers (~1 MB)
 PROCESS_LIMIT = 32  # processes of one isolated worker's uid
 UID_BASE, UID_COUNT = 62_000, 2_000
 # Machine-wide, not $TMPDIR: uid leases must be seen by every grader process on the machine.
-SHARED_TMP = Path("/tmp") if Path("/tmp").is_dir() else Path(tempfile.gettempdir())  # one uid per concurrent worker on this machine
+SHARED_TMP = (
+    Path("/tmp") if Path("/tmp").is_dir() else Path(tempfile.gettempdir())
+)  # one uid per concurrent worker on this machine
 MAX_COPIED_BYTES = 4 * 2**20  # one submitted file copied into a worker's folder
 _HEADER = struct.Struct(">Q")
 

@@ -180,8 +180,7 @@ def render_exercise(ex: Exercise, number: int, total: int) -> str:
             lines += ["```", ""]
     else:
         lines += [
-            f"The stub `exercises/{ex.module}.py` is not part of this build; "
-            "open it in the kit to see the functions to write.",
+            f"The stub `exercises/{ex.module}.py` is not part of this build; open it in the kit to see the functions to write.",
             "",
         ]
     lines += [
@@ -224,13 +223,10 @@ def render_index(exercises: list[Exercise]) -> str:
         "|---|---|---|---|",
     ]
     for i, ex in enumerate(exercises, 1):
-        lines.append(
-            f"| {i} | [{ex.title}]({ex.module}.md) | {ex.summary} | {ex.points_text()} |"
-        )
+        lines.append(f"| {i} | [{ex.title}]({ex.module}.md) | {ex.summary} | {ex.points_text()} |")
     lines += [
         "",
-        "Grade everything with `nox -s grade`, or one exercise with "
-        f"`{GRADE_ONE.format(module='MODULE')}`.",
+        f"Grade everything with `nox -s grade`, or one exercise with `{GRADE_ONE.format(module='MODULE')}`.",
         "",
     ]
     return "\n".join(lines)

@@ -173,8 +173,13 @@ def polynomial_data():
         return (np.asarray(x)[:, None] ** powers - mean) / std
 
     return dict(
-        x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val,
-        features=features, truth=truth, degree=degree,
+        x_train=x_train,
+        y_train=y_train,
+        x_val=x_val,
+        y_val=y_val,
+        features=features,
+        truth=truth,
+        degree=degree,
     )
 
 
@@ -221,10 +226,16 @@ def fig_ridge_trace(sol, plt, np):
     rng = _rng(3)
     n, d = 60, 6
     base = rng.normal(size=(n, 3))
-    X = np.column_stack([
-        base[:, 0], base[:, 0] + 0.3 * rng.normal(size=n),  # a correlated pair
-        base[:, 1], base[:, 2], rng.normal(size=n), rng.normal(size=n),
-    ])
+    X = np.column_stack(
+        [
+            base[:, 0],
+            base[:, 0] + 0.3 * rng.normal(size=n),  # a correlated pair
+            base[:, 1],
+            base[:, 2],
+            rng.normal(size=n),
+            rng.normal(size=n),
+        ]
+    )
     w_true = np.array([2.0, -1.0, 1.5, -0.7, 0.4, 0.0])
     y = X @ w_true + 1.0 + rng.normal(0, 1.0, n)
     lams = np.logspace(-2, 4, 90)
@@ -288,7 +299,7 @@ def fig_geometry(sol, plt, np):
     lam = 120.0
     w_r = ridge(X, y, lam, fit_intercept=False)[0]
     radius = float(np.linalg.norm(w_r))
-    path = np.array([ridge(X, y, float(l), fit_intercept=False)[0] for l in np.logspace(-2, 5, 80)])
+    path = np.array([ridge(X, y, float(lam_i), fit_intercept=False)[0] for lam_i in np.logspace(-2, 5, 80)])
     # L1 ball of the same "budget" |w1| + |w2| = t: the first contact is the
     # minimum of the loss along the diamond's boundary.
     t = radius
@@ -313,8 +324,9 @@ def fig_geometry(sol, plt, np):
         ax.plot(*w_ols, "kx", ms=9, mew=2)
         ax.annotate("least squares", w_ols, xytext=(6, 6), textcoords="offset points", fontsize=9)
         ax.plot(*w_hat, "o", color="tab:red", ms=7)
-        ax.annotate(f"({w_hat[0]:.2f}, {w_hat[1]:.2f})", w_hat, xytext=(8, -14),
-                    textcoords="offset points", fontsize=9, color="tab:red")
+        ax.annotate(
+            f"({w_hat[0]:.2f}, {w_hat[1]:.2f})", w_hat, xytext=(8, -14), textcoords="offset points", fontsize=9, color="tab:red"
+        )
         ax.axhline(0, color="0.5", lw=0.6)
         ax.axvline(0, color="0.5", lw=0.6)
         ax.set_aspect("equal")
@@ -385,7 +397,7 @@ def fig_shrinkage(sol, plt, np):
     s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.6), layout="constrained")
     for j in range(F.shape[1]):
-        line, = ax1.plot(lams, F[:, j], lw=1.8, label=f"$s_{j + 1}$ = {s[j]:.2g}")
+        (line,) = ax1.plot(lams, F[:, j], lw=1.8, label=f"$s_{j + 1}$ = {s[j]:.2g}")
         ax1.plot(s[j] ** 2, 0.5, "o", color=line.get_color(), ms=4)
     ax1.set_xscale("log")
     ax1.set_ylim(0, 1.02)
@@ -449,8 +461,7 @@ def widget_decay(sol, np):
             if l2 is None:
                 entry["error"] = message
             paths[f"{i},{j}"] = entry
-    return {"lrs": lrs, "lams": lams, "n": n, "steps": steps, "w0": w0, "paths": paths,
-            "start": [3, 3]}
+    return {"lrs": lrs, "lams": lams, "n": n, "steps": steps, "w0": w0, "paths": paths, "start": [3, 3]}
 
 
 def widget_lambda(sol, np):
@@ -507,10 +518,16 @@ def on_files(files: Files, config) -> Files:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    with matplotlib.rc_context({
-        "svg.hashsalt": "ridge-lab", "svg.fonttype": "path", "font.size": 10,
-        "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
-    }):
+    with matplotlib.rc_context(
+        {
+            "svg.hashsalt": "ridge-lab",
+            "svg.fonttype": "path",
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "figure.dpi": 100,
+        }
+    ):
         for name, draw in FIGURES.items():
             try:
                 svg = _svg(draw(sol, plt, np))
@@ -526,8 +543,13 @@ def on_files(files: Files, config) -> Files:
             _state["widgets"][name] = make(sol, np)
         except Exception as exc:
             raise PluginError(f"figures: computing widget '{name}' from the solutions failed: {exc!r}") from exc
-    log.info("figures: %d figures and %d widgets computed from %s in %.1f s",
-             len(_state["figures"]), len(_state["widgets"]), folder, time.perf_counter() - start)
+    log.info(
+        "figures: %d figures and %d widgets computed from %s in %.1f s",
+        len(_state["figures"]),
+        len(_state["widgets"]),
+        folder,
+        time.perf_counter() - start,
+    )
     return files
 
 
@@ -551,7 +573,7 @@ def on_page_markdown(markdown: str, page, config, files):
                 return f'!!! note "Figure not built"\n\n    {caption}\n\n    ({_state["reason"]}.)\n'
             return (
                 f'<figure class="ridge-figure" markdown="span">\n'
-                f'  ![{alt}]({_relative(page, _state["figures"][name])}){{ loading=lazy }}\n'
+                f"  ![{alt}]({_relative(page, _state['figures'][name])}){{ loading=lazy }}\n"
                 f"  <figcaption>{_code(caption)}</figcaption>\n"
                 f"</figure>\n"
             )

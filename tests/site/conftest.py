@@ -53,7 +53,11 @@ def build_site(dest: Path, **env: str) -> tuple[subprocess.CompletedProcess, flo
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return proc, time.perf_counter() - start
 
@@ -65,8 +69,10 @@ def mkdocs_available() -> None:
         import mkdocs  # noqa: F401
         import mkdocs_quiz  # noqa: F401
     except ImportError as exc:
-        _missing(f"the site's build tools are not installed ({exc.name}); run `nox -s verify`, "
-                 "which installs the 'docs' dependency group")
+        _missing(
+            f"the site's build tools are not installed ({exc.name}); run `nox -s verify`, "
+            "which installs the 'docs' dependency group"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +104,7 @@ def built_site(mkdocs_available, site_server) -> Path:
     dest, url = site_server
     proc, seconds = build_site(dest, RIDGE_LAB_FIGURES="require", RIDGE_LAB_SITE_URL=url + "/")
     if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-                    pytrace=False)
+        pytest.fail(f"mkdocs build --strict failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
     print(f"\nstrict build with figures: {seconds:.1f} s")
     return dest
 
@@ -135,8 +140,9 @@ class PageWatch:
 
     def __init__(self, browser, site_url: str, color_scheme: str = "light"):
         self.site_url = site_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
-                                           color_scheme=color_scheme)
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme=color_scheme
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
@@ -165,9 +171,7 @@ class PageWatch:
 
     def assert_clean(self) -> None:
         problems = (
-            [f"request left 127.0.0.1: {u}" for u in self.outside]
-            + [f"failed request: {f}" for f in self.failed]
-            + self.errors
+            [f"request left 127.0.0.1: {u}" for u in self.outside] + [f"failed request: {f}" for f in self.failed] + self.errors
         )
         assert not problems, "\n".join(problems)
 
@@ -220,11 +224,15 @@ def axe_source() -> str:
         AXE_INSTALL.mkdir(parents=True)
         for name in ("package.json", "package-lock.json"):
             shutil.copyfile(AXE_PACKAGE / name, AXE_INSTALL / name)
-        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=AXE_INSTALL,
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=AXE_INSTALL,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode != 0 or not script.is_file():
-            pytest.fail(f"npm ci of axe-core failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-                        pytrace=False)
+            pytest.fail(f"npm ci of axe-core failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}", pytrace=False)
         stamp.write_text(digest)
     return script.read_text(encoding="utf-8")
 

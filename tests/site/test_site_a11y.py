@@ -14,7 +14,6 @@ import json
 import re
 
 import pytest
-
 from test_site_browser import LESSONS, PAGES, wait_for_math
 
 PALETTES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
@@ -59,8 +58,7 @@ def axe_violations(page, axe_source: str) -> list[dict]:
 
 
 def _describe(violations: list[dict]) -> str:
-    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:8])
-                     for v in violations)
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:8]) for v in violations)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +69,9 @@ def axe_counts(screenshots):
     (screenshots / "axe.json").write_text(json.dumps(counts, indent=2, sort_keys=True))
     for palette, pages in counts.items():
         if pages:
-            print(f"\naxe ({', '.join(WCAG_TAGS)}), {palette} palette: "
-                  f"{sum(pages.values())} violations on {len(pages)} page states")
+            print(
+                f"\naxe ({', '.join(WCAG_TAGS)}), {palette} palette: {sum(pages.values())} violations on {len(pages)} page states"
+            )
 
 
 @pytest.mark.parametrize("palette", PALETTES)
@@ -119,14 +118,16 @@ def tab_to(page, selector: str, limit: int = 400, key: str = "Tab") -> None:
 def keyboard_counts():
     counts = {"sliders": 0, "widgets": 0, "quizzes": 0}
     yield counts
-    print(f"\nkeyboard-tested: {counts['widgets']} widgets ({counts['sliders']} sliders), "
-          f"{counts['quizzes']} quizzes")
+    print(f"\nkeyboard-tested: {counts['widgets']} widgets ({counts['sliders']} sliders), {counts['quizzes']} quizzes")
 
 
 def test_widget_pages_are_all_known(built_site):
     """WIDGET_PAGES lists every page with a widget, so none escapes the keyboard test."""
-    found = sorted(p.parent.relative_to(built_site).as_posix() + "/" for p in built_site.rglob("index.html")
-                   if 'class="ridge-widget"' in p.read_text(encoding="utf-8"))
+    found = sorted(
+        p.parent.relative_to(built_site).as_posix() + "/"
+        for p in built_site.rglob("index.html")
+        if 'class="ridge-widget"' in p.read_text(encoding="utf-8")
+    )
     assert found == WIDGET_PAGES
 
 
@@ -156,22 +157,25 @@ def test_widgets_work_from_the_keyboard(tab, keyboard_counts, path):
             page.evaluate("document.activeElement.blur()")
             tab_to(page, f"#{slider_id}")
             before = {
-                "value": slider.input_value(), "valuetext": slider.get_attribute("aria-valuetext"),
+                "value": slider.input_value(),
+                "valuetext": slider.get_attribute("aria-valuetext"),
                 "readout": readout.inner_text(),
                 "plots": plots.evaluate_all("ps => ps.map(p => p.getAttribute('aria-label'))"),
             }
             at_max = before["value"] == slider.get_attribute("max")
             page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
             after = {
-                "value": slider.input_value(), "valuetext": slider.get_attribute("aria-valuetext"),
+                "value": slider.input_value(),
+                "valuetext": slider.get_attribute("aria-valuetext"),
                 "readout": readout.inner_text(),
                 "plots": plots.evaluate_all("ps => ps.map(p => p.getAttribute('aria-label'))"),
             }
             for key in before:
                 assert after[key] != before[key], f"{path} slider {s}: {key} did not follow the arrow key"
             shown = after["valuetext"].split("= ")[-1]
-            assert shown in after["readout"] + " ".join(after["plots"]), \
+            assert shown in after["readout"] + " ".join(after["plots"]), (
                 f"{path} slider {s}: the value {shown} is neither announced nor described"
+            )
             keyboard_counts["sliders"] += 1
         keyboard_counts["widgets"] += 1
     tab.assert_clean()
@@ -249,8 +253,9 @@ def test_figure_alt_texts_describe_the_figure(built_site):
     figures = []
     for path in LESSONS:
         html = (built_site / path / "index.html").read_text(encoding="utf-8")
-        figures += re.findall(r'<figure class="ridge-figure">.*?<img [^>]*alt="([^"]*)".*?<figcaption>(.*?)</figcaption>',
-                              html, flags=re.S)
+        figures += re.findall(
+            r'<figure class="ridge-figure">.*?<img [^>]*alt="([^"]*)".*?<figcaption>(.*?)</figcaption>', html, flags=re.S
+        )
     assert figures
     for alt, caption in figures:
         words = alt.split()

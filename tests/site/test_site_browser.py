@@ -12,18 +12,13 @@ changes when its slider moves. MathJax also typesets after an instant
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 def _pages() -> list[str]:
@@ -125,7 +120,9 @@ def test_every_figure_is_shown(built_site, tab):
     seen = set()
     for path in LESSONS:
         html = (built_site / path / "index.html").read_text(encoding="utf-8")
-        seen.update(re.findall(r'<figure class="ridge-figure">\s*(?:<p>\s*)?<img [^>]*src="[^"]*/figures/([a-z0-9-]+\.svg)"', html))
+        seen.update(
+            re.findall(r'<figure class="ridge-figure">\s*(?:<p>\s*)?<img [^>]*src="[^"]*/figures/([a-z0-9-]+\.svg)"', html)
+        )
     expected = {"ridge-trace.svg", "decay-l1-l2.svg", "geometry.svg", "validation-curve.svg", "forgotten-n.svg"}
     assert expected <= seen, f"figures missing from the lessons: {sorted(expected - seen)}"
     for name in sorted(expected):

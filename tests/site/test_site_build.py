@@ -8,16 +8,10 @@ from __future__ import annotations
 import ast
 import html
 import re
-import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 META = tomllib.loads((ROOT / "checks" / "exercises.toml").read_text(encoding="utf-8"))["exercise"]
@@ -49,8 +43,11 @@ def test_exercise_page_is_generated_from_the_sources(built_site, ex):
     checks = ROOT / "checks" / f"test_{module}.py"
     if checks.is_file():
         tree = ast.parse(checks.read_text(encoding="utf-8"))
-        n = sum(1 for node in ast.walk(tree)
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"))
+        n = sum(
+            1
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+        )
         assert f"Points: {n * ex['points_per_check']} ({n} checks" in text
     else:
         assert f"Points: {ex['points_per_check']} per check" in text
@@ -99,8 +96,7 @@ def test_mathjax_is_vendored_with_fonts_and_extensions():
 
 def test_figures_are_written_into_the_site_only(built_site):
     figures = sorted(p.name for p in (built_site / "figures").glob("*.svg"))
-    assert figures == sorted(["decay-l1-l2.svg", "forgotten-n.svg", "geometry.svg",
-                              "ridge-trace.svg", "validation-curve.svg"])
+    assert figures == sorted(["decay-l1-l2.svg", "forgotten-n.svg", "geometry.svg", "ridge-trace.svg", "validation-curve.svg"])
     assert not list((ROOT / "docs").rglob("*.svg")), "figures must not be written into docs/"
 
 
@@ -117,7 +113,6 @@ def test_build_without_solutions_degrades_quietly(site_builder, tmp_path):
 
 
 def test_missing_solutions_is_an_error_when_required(site_builder, tmp_path):
-    proc, _ = site_builder(tmp_path / "site", RIDGE_LAB_SOLUTIONS=str(tmp_path / "no-solutions"),
-                         RIDGE_LAB_FIGURES="require")
+    proc, _ = site_builder(tmp_path / "site", RIDGE_LAB_SOLUTIONS=str(tmp_path / "no-solutions"), RIDGE_LAB_FIGURES="require")
     assert proc.returncode != 0
     assert "no-solutions not found" in proc.stdout + proc.stderr

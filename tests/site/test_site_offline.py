@@ -13,7 +13,6 @@ import re
 import zipfile
 
 import pytest
-
 from test_site_browser import LESSONS, PAGES, QUIZ_WALK, assert_math_rendered, wait_for_math
 
 
@@ -53,8 +52,9 @@ def test_offline_page(file_tab, path):
     file_tab.goto(offline_path(path))
     page = file_tab.page
     assert page.url.startswith("file://")
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", \
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", (
         "Material's stylesheet did not load"
+    )
     wait_for_math(page)
     assert_math_rendered(page)
     images = page.locator("article img")
@@ -101,12 +101,10 @@ def test_offline_widgets_move(file_tab):
         widget.wait_for()
         slider = widget.locator('input[type="range"]').last
         readout = widget.locator(".rw-readout")
-        before = (widget.locator("polyline").evaluate_all("ps => ps.map(p => p.getAttribute('points'))"),
-                  readout.inner_text())
+        before = (widget.locator("polyline").evaluate_all("ps => ps.map(p => p.getAttribute('points'))"), readout.inner_text())
         slider.focus()
         page.keyboard.press("ArrowLeft")
-        after = (widget.locator("polyline").evaluate_all("ps => ps.map(p => p.getAttribute('points'))"),
-                 readout.inner_text())
+        after = (widget.locator("polyline").evaluate_all("ps => ps.map(p => p.getAttribute('points'))"), readout.inner_text())
         assert after[0] != before[0] and after[1] != before[1], f"{name}: the widget did not move"
     file_tab.assert_clean()
 
