@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import course, environment, report, sandbox
+from checks.engine import cache, course, environment, report, sandbox
 from checks.engine.feedback import CheckFailed, describe_call
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
@@ -41,6 +41,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(course.modules())}")
     parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
     parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
+    parser.add_argument("--no-cache", action="store_true", help="grade every module, even unchanged ones")
     arguments = parser.parse_args(argv)
     folder = Path(arguments.path)
     if not folder.exists():
@@ -188,16 +189,26 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else course.modules()
     started = time.perf_counter()
-    with grading_environment():
-        drift = environment.drift_warning()
-        if drift:
-            print(drift, flush=True)
-        print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
-        try:
-            results = run_checks(folder, selected)
-        except RuntimeError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return EXIT_ERROR
+    drift = environment.drift_warning()
+    if drift:
+        print(drift, flush=True)
+    print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
+    use_cache = cache.enabled() and not arguments.no_cache
+    cached = {module: cache.load(folder, module) for module in selected} if use_cache else {}
+    cached = {module: results for module, results in cached.items() if results is not None}
+    to_grade = tuple(module for module in selected if module not in cached)
+    fresh: list = []
+    if to_grade:
+        with grading_environment():
+            try:
+                fresh = run_checks(folder, to_grade)
+            except RuntimeError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return EXIT_ERROR
+        if use_cache:
+            for module in to_grade:
+                cache.store(folder, module, fresh)
+    results = [result for module in selected for result in (cached.get(module) or [r for r in fresh if r.module == module])]
     seconds = time.perf_counter() - started
     report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
     if arguments.junit:
@@ -205,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
 
         write_junit(Path(arguments.junit), results, seconds=seconds)
     try:
-        print(report.table(results))
+        print(report.table(results, cached=set(cached)))
         print(report.progress(results, graded_all=arguments.only is None))
         print(f"Report written to {arguments.report} ({seconds:.1f} s).")
     except BrokenPipeError:  # e.g. piped into head: the report is already written

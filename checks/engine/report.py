@@ -104,14 +104,16 @@ def module_totals(results: list[CheckResult]) -> dict[str, tuple[int, int]]:
     return dict(sorted(totals.items(), key=lambda item: order.get(item[0], len(order))))
 
 
-def table(results: list[CheckResult]) -> str:
-    """One row per module: score / max and the first failing check's feedback."""
+def table(results: list[CheckResult], cached: set[str] = frozenset()) -> str:
+    """One row per module: score / max and the first failing check's feedback (``cached`` rows marked)."""
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 110))
     lines = []
     for module, (score, maximum) in module_totals(results).items():
         mark = "✓" if score == maximum else "✗"
         first_failure = next((r for r in results if r.module == module and not r.passed), None)
         summary = "all checks pass" if first_failure is None else first_failure.check
+        if module in cached:
+            summary += "  (unchanged: cached)"
         lines.append(f"  {mark} {module:<12} {score:>3} / {maximum:<3}  {summary}")
         if first_failure is not None:
             for paragraph in first_failure.feedback.splitlines():
