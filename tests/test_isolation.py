@@ -143,3 +143,9 @@ def test_importing_the_kit_is_refused_before_running(tmp_path):
     graded = grade(_submission(tmp_path, "import_kit", "from solutions import penalty as _p\n"), "--only", "penalty")
     assert graded.report["score"] == 0
     assert any("must stand alone" in test["output"] for test in graded.report["tests"])
+
+
+def test_an_isolated_worker_can_import_the_standard_library(tmp_path):
+    code = "import colorsys, sched, wave  # honest, if unusual, imports the engine does not preload\n"
+    graded = grade(_submission(tmp_path, "stdlib", code), "--only", "penalty")
+    assert graded.report["score"] == graded.report["max_score"], graded.stdout

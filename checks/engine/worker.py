@@ -137,6 +137,44 @@ def _become(uid):
     os.setuid(uid)
 
 
+_CLONE_NEWNS, _MS_REC, _MS_PRIVATE, _MS_BIND = 0x00020000, 0x4000, 1 << 18, 0x1000
+
+
+def _open_the_interpreter():
+    """Let an unprivileged uid read the interpreter and its environment, in a mount namespace of its own.
+
+    A Python installed under a private folder (``/root/.pyenv``, mode 0700
+    on ``/root``) cannot be read by another uid. In a private mount
+    namespace, each such folder is covered by an empty, world-readable tmpfs
+    into which only the needed sub-folders are bound back: the worker can
+    import the standard library and NumPy, and sees nothing else there.
+    Where namespaces are not allowed (many containers), nothing changes and
+    the worker has the modules preloaded here (``PRELOADED``).
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWNS) != 0 or libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        return
+    needed = {os.path.realpath(path) for path in (sys.base_prefix, sys.prefix, *sys.path) if path and os.path.isdir(path)}
+    barriers = {}  # a folder others cannot enter -> its sub-folders that lead to a needed path
+    for path in sorted(needed):
+        parts = path.split(os.sep)[1:]
+        for depth in range(1, len(parts)):
+            ancestor = os.sep + os.sep.join(parts[:depth])
+            if not os.stat(ancestor).st_mode & 0o001:
+                barriers.setdefault(ancestor, set()).add(os.path.join(ancestor, parts[depth]))
+                break
+    for ancestor, children in barriers.items():
+        handles = {child: os.open(child, os.O_PATH) for child in children}
+        if libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", 0, b"mode=0755") != 0:
+            continue
+        for child, handle in handles.items():
+            os.mkdir(child, 0o755)
+            libc.mount(f"/proc/self/fd/{handle}".encode(), child.encode(), None, _MS_BIND | _MS_REC, None)
+            os.close(handle)
+
+
 def _kill_everything_of(uid):
     """Kill every process running as ``uid``, from a child that takes the uid (``kill(-1)``)."""
     pid = os.fork()
@@ -200,6 +238,10 @@ def zygote(control_fd):
                     for limit, value in limits:
                         resource.setrlimit(limit, (value, value))
                     if uid is not None:
+                        try:
+                            _open_the_interpreter()
+                        except OSError:
+                            pass  # then the preloaded modules are all it has
                         _become(uid)
                     os.chdir(scratch)
                     serve(fds[0], fds[1], folder, module_name)
