@@ -1,7 +1,7 @@
 """Progressive hints: ``python -m checks.engine.hint MODULE`` (``nox -s hint -- MODULE``).
 
 Each call shows the next hint of the module, like learntools' ``hint(n)``; the
-hints live in ``checks/exercises.toml``. How many were shown is remembered in
+hints live in each exercise pack's ``pack.toml``. How many were shown is remembered in
 ``.<course>/hints.json`` beside the kit (``--reset`` forgets, ``--all``
 shows every hint at once).
 """

@@ -2,7 +2,7 @@
 
 Nothing about an exercise is written twice. At build time this hook reads
 
-* ``checks/exercises.toml`` (title, lesson, summary, points per check, hints),
+* the exercise packs ``checks/packs/<module>/pack.toml`` (title, lesson, summary, points per check, hints),
 * ``exercises/<module>.py`` with :mod:`ast` (signature and docstring of each
   function; the stubs are never imported),
 * ``checks/test_<module>.py`` with :mod:`ast` (the number of ``test_*``

@@ -5,7 +5,7 @@ that depends on data or on the kit itself, and this hook replaces it with the
 value computed now, so the text cannot go stale. ``NUMBERS`` below lists every
 name; an unknown name stops the build.
 
-* ``exercise-count`` comes from the exercise list (``checks/exercises.toml``
+* ``exercise-count`` comes from the exercise list (the exercise packs
   through ``checks.engine.course``), written as a word ("five", "six", ...).
 * The ``trace-*`` numbers come from the data of the ridge-trace figure, the
   ``dup-*`` numbers from a small data set with two near-duplicate features.

@@ -12,10 +12,11 @@ changes when its slider moves. MathJax also typesets after an instant
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+
+from checks.engine import course
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -25,8 +26,7 @@ def _pages() -> list[str]:
     """Every page of the site, as a URL path relative to the site root."""
     pages = [""]
     pages += [f"lessons/{p.stem}/" for p in sorted((DOCS / "lessons").glob("*.md"))]
-    meta = tomllib.loads((ROOT / "checks" / "exercises.toml").read_text(encoding="utf-8"))
-    pages += ["exercises/"] + [f"exercises/{e['module']}/" for e in meta["exercise"]]
+    pages += ["exercises/"] + [f"exercises/{module}/" for module in course.modules()]
     return pages
 
 
