@@ -267,20 +267,32 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files):
+    """Put each exercise's "Practice it" box into its lesson.
+
+    A box goes to the marker ``<!-- exercise: MODULE -->`` when the lesson has
+    one (several exercises can share a lesson), else to the first plain
+    ``<!-- exercise -->``, else to the end of the page.
+    """
     src = page.file.src_uri
-    boxes = []
+    unplaced = []
     for ex in _exercises:
-        if ex.lesson.split("#")[0] == src:
-            rel = "../" + ex.page
-            boxes.append(
-                f'!!! example "Practice it: {ex.title}"\n\n'
-                f"    {ex.summary} Go to [the exercise]({rel}); grade it with "
-                f"`{GRADE_ONE.format(module=ex.module)}`.\n"
-            )
-    if not boxes:
+        if ex.lesson.split("#")[0] != src:
+            continue
+        rel = "../" + ex.page
+        box = (
+            f'!!! example "Practice it: {ex.title}"\n\n'
+            f"    {ex.summary} Go to [the exercise]({rel}); grade it with "
+            f"`{GRADE_ONE.format(module=ex.module)}`.\n"
+        )
+        own_marker = f"<!-- exercise: {ex.module} -->"
+        if own_marker in markdown:
+            markdown = markdown.replace(own_marker, box, 1)
+        else:
+            unplaced.append(box)
+    if not unplaced:
         return markdown
     marker = "<!-- exercise -->"
-    block = "\n".join(boxes)
+    block = "\n".join(unplaced)
     if marker in markdown:
         return markdown.replace(marker, block, 1)
     return markdown + "\n\n" + block

@@ -40,7 +40,13 @@ from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.figures")
 
-SOLUTION_MODULES = ("_validation", "penalty", "gradient", "bias", "decay", "closed_form", "shrinkage")
+_KIT = Path(__file__).resolve().parents[2]
+if str(_KIT) not in sys.path:
+    sys.path.insert(0, str(_KIT))
+from checks.engine import course  # noqa: E402 - the kit root must be importable first
+
+# The reference's shared helper, then every exercise module (from the packs).
+SOLUTION_MODULES = ("_validation", *course.modules())
 MARKER = re.compile(r"^<!-- (figure|widget): ([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
 
 # name -> (alt text, caption); the functions that draw them are in FIGURES below.

@@ -123,7 +123,14 @@ def test_every_figure_is_shown(built_site, tab):
         seen.update(
             re.findall(r'<figure class="ridge-figure">\s*(?:<p>\s*)?<img [^>]*src="[^"]*/figures/([a-z0-9-]+\.svg)"', html)
         )
-    expected = {"ridge-trace.svg", "decay-l1-l2.svg", "geometry.svg", "validation-curve.svg", "forgotten-n.svg"}
+    expected = {
+        "ridge-trace.svg",
+        "decay-l1-l2.svg",
+        "geometry.svg",
+        "validation-curve.svg",
+        "forgotten-n.svg",
+        "shrinkage-factors.svg",
+    }
     assert expected <= seen, f"figures missing from the lessons: {sorted(expected - seen)}"
     for name in sorted(expected):
         response = tab.page.request.get(f"{tab.site_url}/figures/{name}")

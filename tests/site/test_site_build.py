@@ -107,7 +107,9 @@ def test_mathjax_is_vendored_with_fonts_and_extensions():
 
 def test_figures_are_written_into_the_site_only(built_site):
     figures = sorted(p.name for p in (built_site / "figures").glob("*.svg"))
-    assert figures == sorted(["decay-l1-l2.svg", "forgotten-n.svg", "geometry.svg", "ridge-trace.svg", "validation-curve.svg"])
+    assert figures == sorted(
+        ["decay-l1-l2.svg", "forgotten-n.svg", "geometry.svg", "ridge-trace.svg", "shrinkage-factors.svg", "validation-curve.svg"]
+    )
     assert not list((ROOT / "docs").rglob("*.svg")), "figures must not be written into docs/"
 
 
