@@ -74,7 +74,7 @@ def test_offline_navigation_between_pages(file_tab):
         page.wait_for_url(f"**/lessons/{lesson}.html")
         wait_for_math(page)
         assert page.locator("article h1").first.inner_text().strip()
-    page.locator("nav.md-nav--primary a[href$='index.html']").first.click()
+    page.locator(".md-header a.md-logo").first.click()
     page.wait_for_url("**/index.html")
     file_tab.assert_clean()
 
@@ -83,7 +83,7 @@ def test_offline_search_finds_a_lesson(file_tab):
     file_tab.goto("index.html")
     page = file_tab.page
     page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill("weight decay")
+    page.keyboard.type("weight decay")  # typed: Material searches on key events
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=15_000)
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
