@@ -153,10 +153,12 @@ def publish(session: nox.Session) -> None:
 # Instructor tools (tools/, checks/engine/bulk/); see GRADING.md, "Grading a class".
 
 
-@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
+@nox.session(venv_backend=BACKEND)
 def release(session: nox.Session) -> None:
-    """Build the student release dist/ridge-lab-student.zip (no solutions; see tools/release.py)."""
-    run_student(session, "-m", "tools.release")
+    """Build dist/ridge-lab-student.zip (no solutions; tools/release.py) and dist/ridge-lab-site.zip (the site for file://; tools/site_zip.py)."""
+    install_lock(session, "docs")
+    session.run("python", "-m", "tools.release", *session.posargs)
+    session.run("python", "-m", "tools.site_zip", env=MKDOCS_ENV)
 
 
 @nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
