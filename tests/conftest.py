@@ -100,10 +100,19 @@ def explicit_mistake_grades(tmp_path_factory) -> dict[str, Graded]:
     return grade_all(folders, env=EXPLICIT_ONLY)
 
 
+def _alternative_folders(base: Path) -> dict[str, Path]:
+    folders = {entry.key: bank.build_submission(entry, base / entry.key) for entry in ALTERNATIVES}
+    folders["loops (complete submission)"] = ROOT / "tests" / "alternatives" / "loops"
+    return folders
+
+
 @pytest.fixture(scope="session")
 def alternative_grades(tmp_path_factory) -> dict[str, Graded]:
     """Every alternative correct implementation, plus the all-loops submission."""
-    base = tmp_path_factory.mktemp("alternatives")
-    folders = {entry.key: bank.build_submission(entry, base / entry.key) for entry in ALTERNATIVES}
-    folders["loops (complete submission)"] = ROOT / "tests" / "alternatives" / "loops"
-    return grade_all(folders)
+    return grade_all(_alternative_folders(tmp_path_factory.mktemp("alternatives")))
+
+
+@pytest.fixture(scope="session")
+def explicit_alternative_grades(tmp_path_factory) -> dict[str, Graded]:
+    """The same, graded on the checks' explicit examples alone."""
+    return grade_all(_alternative_folders(tmp_path_factory.mktemp("explicit-alternatives")), env=EXPLICIT_ONLY)
