@@ -101,7 +101,10 @@ def create() -> None:
 
 def main(argv: list[str]) -> int:
     if sys.version_info < MINIMUM_PYTHON:
-        print(f"error: Ridge Lab needs Python {'.'.join(map(str, MINIMUM_PYTHON))} or newer; this is {sys.version.split()[0]}", file=sys.stderr)
+        print(
+            f"error: Ridge Lab needs Python {'.'.join(map(str, MINIMUM_PYTHON))} or newer; this is {sys.version.split()[0]}",
+            file=sys.stderr,
+        )
         return 2
     try:
         if not ready():

@@ -128,7 +128,9 @@ def _delete_the_manifest(repo: Path) -> None:
     (repo / "MANIFEST.json").unlink()
 
 
-@pytest.mark.parametrize("tamper", [_edit_a_check, _edit_check_and_manifest, _edit_lock_and_manifest, _add_a_file, _delete_the_manifest])
+@pytest.mark.parametrize(
+    "tamper", [_edit_a_check, _edit_check_and_manifest, _edit_lock_and_manifest, _add_a_file, _delete_the_manifest]
+)
 def test_modified_checks_score_zero_with_checks_modified(release_folder, correct_submission, tmp_path, tamper):
     repo = _classroom_repo(release_folder, tmp_path)
     _submit_correct_decay(repo, correct_submission)

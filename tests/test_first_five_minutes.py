@@ -78,7 +78,9 @@ def test_the_first_command_grades_on_the_debian_system_python(student_machine):
     assert re.search(r"^\s+Total\s+0 /", table, flags=re.M), first.stdout + first.stderr
     assert "Progress" in table
     module = course.modules()[0]
-    hint = subprocess.run([str(SYSTEM_PYTHON), "noxw.py", "-s", "hint", "--", module], cwd=kit, env=env, capture_output=True, text=True, timeout=300)
+    hint = subprocess.run(
+        [str(SYSTEM_PYTHON), "noxw.py", "-s", "hint", "--", module], cwd=kit, env=env, capture_output=True, text=True, timeout=300
+    )
     assert hint.returncode == 0, hint.stdout + hint.stderr
     assert "Creating virtual environment" not in hint.stdout + hint.stderr, "hint built an environment of its own"
 

@@ -25,7 +25,9 @@ def autograder_zip(tmp_path_factory):
     return gradescope.build(tmp_path_factory.mktemp("gradescope") / "gradescope-autograder.zip")
 
 
-def _autograder(tmp_path, autograder_zip, fill_submission, python=sys.executable, prepare_root=None, limit=None, timeout=600) -> dict:
+def _autograder(
+    tmp_path, autograder_zip, fill_submission, python=sys.executable, prepare_root=None, limit=None, timeout=600
+) -> dict:
     """Lay out ``tmp_path`` as Gradescope's /autograder, run ``run_autograder``, return results.json."""
     root = tmp_path / "autograder"
     (root / "source").mkdir(parents=True)
@@ -178,7 +180,11 @@ def test_a_daemon_holding_the_output_open_does_not_hold_the_autograder(tmp_path,
     began = time.monotonic()
     try:
         results = _autograder(
-            tmp_path, autograder_zip, _correct_with(correct_submission, DAEMON.format(pidfile=str(pidfile))), limit=limit, timeout=limit + 60
+            tmp_path,
+            autograder_zip,
+            _correct_with(correct_submission, DAEMON.format(pidfile=str(pidfile))),
+            limit=limit,
+            timeout=limit + 60,
         )
     finally:
         if pidfile.is_file():

@@ -7,7 +7,6 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from checks.engine import environment
-from tests.conftest import ROOT
 from tools import lock
 
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")

@@ -41,7 +41,17 @@ def test_the_release_holds_what_a_student_needs(release_folder):
         assert (release_folder / name).is_file(), name
     for exercise in course.packs():
         assert (release_folder / "docs" / exercise.lesson.split("#")[0]).is_file()
-    for name in ("noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", "lock/grade.txt", "mkdocs.yml", "README.md", "MANIFEST.json", ".github/workflows/classroom.yml"):
+    for name in (
+        "noxfile.py",
+        "noxw.py",
+        "pyproject.toml",
+        "uv.lock",
+        "lock/grade.txt",
+        "mkdocs.yml",
+        "README.md",
+        "MANIFEST.json",
+        ".github/workflows/classroom.yml",
+    ):
         assert (release_folder / name).is_file(), name
     readme = (release_folder / "README.md").read_text()
     assert "nox -s grade" in readme and "For instructors" not in readme and "nox -s verify" not in readme

@@ -58,8 +58,11 @@ def _scripts(path: Path) -> list[str]:
     return [
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-        and node.value.count("\n") >= 2 and re.search(r"^(#!|import |from \w+ import |python - <<)", node.value, flags=re.M)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and node.value.count("\n") >= 2
+        and re.search(r"^(#!|import |from \w+ import |python - <<)", node.value, flags=re.M)
     ]
 
 

@@ -161,7 +161,9 @@ def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.autograder", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="Gradescope's /autograder (default: %(default)s)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds for grading (default: %(default)s)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds for grading (default: %(default)s)"
+    )
     arguments = parser.parse_args(argv)
     return run(arguments.root, arguments.timeout)
 

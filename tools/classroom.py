@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-from pathlib import Path
 
 from checks.engine import course
 from tools import kit

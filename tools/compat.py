@@ -111,10 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     checks = sum(len(tests) for tests in results["locked"].values())
     for line in differences:
         print(f"  {line}")
-    print(
-        f"{len(names)} submissions, {checks} verdicts, {len(differences)} different "
-        f"({time.perf_counter() - began:.0f} s)."
-    )
+    print(f"{len(names)} submissions, {checks} verdicts, {len(differences)} different ({time.perf_counter() - began:.0f} s).")
     return 1 if differences else 0
 
 

@@ -34,7 +34,9 @@ def autograder_files(source: Path = ROOT) -> dict[str, tuple[bytes, int]]:
     """``{path in the zip: (content, mode)}``."""
     scripts = {
         "setup.sh": kit.fill(kit.template("gradescope/setup.sh"), LOCK=kit.GRADE_LOCK),
-        "run_autograder": kit.fill(kit.template("gradescope/run_autograder"), TIMEOUT=f"{autograder.DEFAULT_TIMEOUT_SECONDS:.0f}"),
+        "run_autograder": kit.fill(
+            kit.template("gradescope/run_autograder"), TIMEOUT=f"{autograder.DEFAULT_TIMEOUT_SECONDS:.0f}"
+        ),
     }
     files = {name: (text.encode(), 0o755) for name, text in scripts.items()}
     for name in ("pyproject.toml", kit.GRADE_LOCK, *RUNTIME):

@@ -66,7 +66,11 @@ def problems(repo):
             found.append(f"{name} is missing")
         elif sha256(path) != digest:
             found.append(f"{name} was changed")
-    if not checks.is_dir() or fingerprint(checks) != EXPECTED_FINGERPRINT or manifest.get("checks_sha256") != EXPECTED_FINGERPRINT:
+    if (
+        not checks.is_dir()
+        or fingerprint(checks) != EXPECTED_FINGERPRINT
+        or manifest.get("checks_sha256") != EXPECTED_FINGERPRINT
+    ):
         found.append("the checks' fingerprint is not the released one")
     lock = repo / LOCK
     if lock.is_symlink() or not lock.is_file() or sha256(lock) != EXPECTED_LOCK_SHA256:
@@ -82,7 +86,8 @@ def main():
     found = problems(repo)
     if found:
         reason = (
-            "checks modified: " + "; ".join(found)
+            "checks modified: "
+            + "; ".join(found)
             + ". Restore checks/, lock/ and MANIFEST.json from the starter repository: until then every module scores 0."
         )
         (work / "CHECKS-MODIFIED").write_text(reason)
