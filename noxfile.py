@@ -163,7 +163,7 @@ def release(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def gradescope(session: nox.Session) -> None:
-    """Build the Gradescope autograder dist/gradescope-autograder.zip (see tools/gradescope)."""
+    """Build the Gradescope autograder dist/gradescope-autograder.zip (see tools/gradescope.py)."""
     run_student(session, "-m", "tools.gradescope", "build")
 
 

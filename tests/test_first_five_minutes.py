@@ -20,6 +20,18 @@ from checks.engine import course
 from tests.conftest import ROOT
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
+NETWORK_SETTINGS = {
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "PIP_CERT",
+    "REQUESTS_CA_BUNDLE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+}
 IGNORED = shutil.ignore_patterns(".git", ".nox", ".venv", "build", "dist", "__pycache__", "results.json", ".ridge-lab")
 
 
@@ -56,6 +68,8 @@ def student_machine(tmp_path):
         "UV_CACHE_DIR": str(home / ".cache" / "uv"),
         "PIP_CONFIG_FILE": os.devnull,
     }
+    # The machine's network settings (certificates, proxies) are not caches: keep them.
+    env.update({key: value for key, value in os.environ.items() if key in NETWORK_SETTINGS})
     if shutil.which("uv", path=env["PATH"]):
         pytest.skip("uv is on the system PATH: this machine is not a fresh one")
     return kit, env

@@ -1,5 +1,6 @@
 """The Gradescope autograder zip, run end to end in a simulated /autograder."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -112,6 +113,15 @@ def test_a_report_is_written_even_when_the_grader_cannot_run(tmp_path, autograde
 
 
 FORGED_REPORT = {"score": 1000, "output": "forged", "tests": []}
+WRITE_A_FORGED_REPORT = f"""
+import json as _json, os as _os, pathlib as _pathlib
+_report = _pathlib.Path(_os.environ.get("RIDGE_LAB_AUTOGRADER_ROOT", "/autograder")) / "results" / "results.json"
+try:
+    _report.parent.mkdir(parents=True, exist_ok=True)
+    _report.write_text(_json.dumps({FORGED_REPORT!r}))
+except OSError:
+    pass
+"""
 
 
 def _forged_report(root):
@@ -129,41 +139,31 @@ def _folders_at_temporary_names(root):
         (root / "results" / name).mkdir()
 
 
-def _submission_writing_a_forged_report(folder):
-    shutil.copytree(CORRECT, folder, dirs_exist_ok=True)
-    module = folder / f"{course.modules()[0]}.py"
-    module.write_text(
-        "import json as _json, os as _os, pathlib as _pathlib\n"
-        "_report = _pathlib.Path(_os.environ.get('RIDGE_LAB_AUTOGRADER_ROOT', '/autograder')) / 'results' / 'results.json'\n"
-        "try:\n"
-        "    _report.parent.mkdir(parents=True, exist_ok=True)\n"
-        f"    _report.write_text(_json.dumps({FORGED_REPORT!r}))\n"
-        "except OSError:\n"
-        "    pass\n" + module.read_text()
-    )
+def _correct_with(correct_submission, code):
+    """Fill a submission with the correct files, ``code`` appended to the first module (run when it is imported)."""
 
+    def fill(folder):
+        shutil.copytree(correct_submission, folder, dirs_exist_ok=True)
+        module = folder / f"{course.modules()[0]}.py"
+        module.write_text(module.read_text() + "\n" + code)
 
-CORRECT = ROOT / "solutions"
+    return fill
 
 
 @pytest.mark.parametrize(
-    "prepare_root, fill",
-    [
-        (_forged_report, lambda folder: None),
-        (_folder_at_the_report, lambda folder: None),
-        (_folders_at_temporary_names, lambda folder: None),
-        (None, _submission_writing_a_forged_report),
-    ],
+    "prepare_root, code",
+    [(_forged_report, ""), (_folder_at_the_report, ""), (_folders_at_temporary_names, ""), (None, WRITE_A_FORGED_REPORT)],
     ids=["a report left before grading", "a folder at the report", "folders at temporary names", "a submission writing a report"],
 )
-def test_the_report_is_always_the_autograders_own(tmp_path, autograder_zip, stub_grade, prepare_root, fill):
-    results = _autograder(tmp_path, autograder_zip, fill, prepare_root=prepare_root)
-    assert results["score"] != FORGED_REPORT["score"] and results["max_score"] == stub_grade.report["max_score"]
+def test_the_report_is_always_the_autograders_own(tmp_path, autograder_zip, correct_submission, stub_grade, prepare_root, code):
+    results = _autograder(tmp_path, autograder_zip, _correct_with(correct_submission, code), prepare_root=prepare_root)
+    assert results["score"] == results["max_score"] == stub_grade.report["max_score"]
     assert [t["name"] for t in results["tests"]] == [t["name"] for t in stub_grade.report["tests"]]
     assert results["extra_data"]["checks_sha256"] == report.checks_fingerprint()
 
 
-DAEMON = """import os as _os, time as _time
+DAEMON = """
+import os as _os, time as _time
 if _os.fork() == 0:  # a daemon that keeps every inherited stream open
     _os.setsid()
     if _os.fork() == 0:
@@ -174,23 +174,21 @@ if _os.fork() == 0:  # a daemon that keeps every inherited stream open
 """
 
 
-def test_a_daemon_holding_the_output_open_does_not_hold_the_autograder(tmp_path, autograder_zip):
+def test_a_daemon_holding_the_output_open_does_not_hold_the_autograder(tmp_path, autograder_zip, correct_submission):
     pidfile = tmp_path / "daemon.pid"
-
-    def fill(folder):
-        shutil.copytree(CORRECT, folder, dirs_exist_ok=True)
-        module = folder / f"{course.modules()[0]}.py"
-        module.write_text(DAEMON.format(pidfile=str(pidfile)) + module.read_text())
-
     limit = 60
     began = time.monotonic()
     try:
-        results = _autograder(tmp_path, autograder_zip, fill, limit=limit, timeout=limit + 60)
+        results = _autograder(
+            tmp_path,
+            autograder_zip,
+            _correct_with(correct_submission, DAEMON.format(pidfile=str(pidfile))),
+            limit=limit,
+            timeout=limit + 60,
+        )
     finally:
         if pidfile.is_file():
-            try:
+            with contextlib.suppress(ProcessLookupError, ValueError):
                 os.kill(int(pidfile.read_text()), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
     assert time.monotonic() - began < limit + 35
     assert results["tests"]

@@ -2,7 +2,8 @@
 
 Students grade on every save, so the kit's goal is: a warm ``nox -s grade`` on
 the reference solutions within 2 s (median of 5), ``--only MODULE`` within 1 s,
-and a cold first run, environment creation included, within 30 s. This prints
+and a cold first run on a fresh copy of the kit (the README's first command,
+environment creation included, pip and uv caches warm) within 8 s. This prints
 those figures next to the floor (importing NumPy, pytest and Hypothesis) and
 splits a run into what dominates it.
 """
@@ -22,6 +23,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOX = [sys.executable, "-m", "nox", "--no-color"]
+# The environment grade, hint and watch share (noxfile.py's `student` session).
+STUDENT_PYTHON = ROOT / ".nox" / "student" / "bin" / "python"
+
+
+def cold_first_command(scratch: Path) -> float:
+    """Seconds of the README's first command (``python3 noxw.py -s grade``) on a fresh copy of the kit.
+
+    Environment creation included (``.venv`` for nox, then the student
+    environment); the pip and uv caches are the machine's own, so warm.
+    """
+    import shutil
+
+    kit = scratch / "fresh-kit"
+    shutil.copytree(ROOT, kit, ignore=shutil.ignore_patterns(".git", ".nox", ".venv", "build", "dist", "__pycache__"))
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "noxw.py", "-s", "grade", "--", "solutions", "--report", os.devnull], cwd=kit,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return time.perf_counter() - began
 
 
 def timed(command: list[str], runs: int, env: dict | None = None) -> list[float]:
@@ -99,7 +118,7 @@ def bulk_throughput(students: int, jobs: int | None) -> None:
 
     from tools.sample_class import make_class
 
-    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    grade_python = STUDENT_PYTHON
     with tempfile.TemporaryDirectory(prefix="ridge-lab-bench-") as scratch:
         kinds = make_class(Path(scratch) / "class", students)
         out = Path(scratch) / "out"
@@ -253,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
             class_report_speed(arguments.class_report)
         return 0
     subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    grade_python = ROOT / ".nox" / "grade" / "bin" / "python"
+    grade_python = STUDENT_PYTHON
     floor = timed([str(grade_python), "-c", "import numpy, pytest, hypothesis"], runs)
     grader = timed([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", os.devnull], runs)
     full = timed([*NOX, "-s", "grade", "--", "solutions", "--report", os.devnull], runs)
@@ -275,10 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         checks_seconds = json.loads(report_path.read_text())["execution_time"]
         if not arguments.skip_cold:
-            cold = timed(
-                [*NOX, "--envdir", str(Path(scratch) / "envs"), "-s", "grade", "--", "solutions", "--report", os.devnull], 1
-            )
-            print(row("cold: new environment + grade (pip cache warm)", cold, goal=30.0))
+            cold = cold_first_command(Path(scratch))
+            print(row("cold: fresh copy, python3 noxw.py -s grade (caches warm)", [cold], goal=8.0))
     median_grader, median_floor, median_full = (statistics.median(x) for x in (grader, floor, full))
     print("\nWhere a warm `nox -s grade` spends its time (medians):")
     print(f"  nox itself (start-up, environment check)          {median_full - median_grader:6.2f} s")

@@ -65,8 +65,12 @@ def verify_script(modules: list[str]) -> str:
         LOCK=kit.GRADE_LOCK,
         GRADING_FOLDER=GRADING_FOLDER,
     )
-    runner = kit.template("classroom/grade_module.py")
-    return f"python - <<'PY'\n{verify}PY\ncat > {GRADING_FOLDER}/grade_module.py <<'PY'\n{runner}PY\n"
+    return kit.fill(
+        kit.template("classroom/verify_step.sh"),
+        VERIFY=verify,
+        GRADING_FOLDER=GRADING_FOLDER,
+        RUNNER=kit.template("classroom/grade_module.py"),
+    )
 
 
 def fill_release(workflow_text: str, fingerprint: str, lock_sha256: str) -> str:

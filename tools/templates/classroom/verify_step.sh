@@ -1,0 +1,4 @@
+python - <<'PY'
+@VERIFY@PY
+cat > @GRADING_FOLDER@/grade_module.py <<'PY'
+@RUNNER@PY
