@@ -6,6 +6,8 @@ Replace every ``raise NotImplementedError`` with your implementation, then run
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def augmented_gradient(Xa, y, theta, lam):
     """Return the gradient of ``J`` in the augmented form, skipping the bias.

@@ -6,6 +6,8 @@ Replace every ``raise NotImplementedError`` with your implementation, then run
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def ridge_closed_form(X, y, lam, fit_intercept=True):
     """Return the minimizer ``(w*, b*)`` of the ridge loss ``J``.

@@ -6,6 +6,8 @@ Replace every ``raise NotImplementedError`` with your implementation, then run
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def decay_factor(lr, lam, n_samples):
     """Return the decay factor ``1 − 2·lr·λ/N`` of one gradient step.

@@ -6,6 +6,8 @@ Replace every ``raise NotImplementedError`` with your implementation, then run
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def penalty_gradient(w, lam, n_samples):
     """Return the gradient of the penalty, ``∇w (λ/N) Σ wⱼ² = (2λ/N) w``.

@@ -6,6 +6,8 @@ Replace every ``raise NotImplementedError`` with your implementation, then run
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def l2_penalty(w, lam, n_samples):
     """Return the L2 penalty ``(λ/N) Σⱼ wⱼ²``.

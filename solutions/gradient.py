@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from _validation import as_array, as_count, as_real, regression_inputs
 
 

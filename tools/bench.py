@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     subprocess.run([*NOX, "-s", "grade", "--", "solutions"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     grade_python = STUDENT_PYTHON
-    floor = timed([str(grade_python), "-c", "import numpy, pytest, hypothesis"], runs)
+    floor_modules = ("numpy", "pytest", "hypothesis")
+    floor = timed([str(grade_python), "-c", "import " + ", ".join(floor_modules)], runs)
     grader = timed([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", os.devnull], runs)
     full = timed([*NOX, "-s", "grade", "--", "solutions", "--report", os.devnull], runs)
     print(row("floor: import numpy, pytest, hypothesis", floor))

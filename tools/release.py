@@ -87,12 +87,12 @@ def student_readme(source: Path = ROOT) -> str:
         _section(readme, "The convention"),
         _section(readme, "How scoring works"),
         "## Your grade\n",
-        "Edit only the five files in `exercises/`, and keep each self-contained: "
-        "official grading takes those five files and nothing else (a helper module "
+        f"Edit only the {len(course.modules())} files in `exercises/`, and keep each self-contained: "
+        f"official grading takes those {len(course.modules())} files and nothing else (a helper module "
         "of your own is not submitted). The grader in `checks/` is the one your "
         "instructor grades with; `MANIFEST.json` records its SHA-256 hashes. If "
         '`checks/` is changed, GitHub Classroom reports "checks modified" with '
-        "score 0, and the instructor's own grading only ever reads your five "
+        "score 0, and the instructor's own grading only ever reads your "
         "exercise files.\n",
     ]
     return "\n".join(part for part in parts if part)

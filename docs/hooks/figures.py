@@ -422,7 +422,11 @@ def fig_shrinkage(sol, plt, np):
 
 
 CAPTIONS["shrinkage-factors"] = (
-    "Shrinkage factors of five directions and the effective degrees of freedom, falling as lambda grows",
+    "Shrinkage factors, two line charts against lambda on a log axis. Left: five curves, one per singular "
+    "direction of a centred design; each starts near 1 at small lambda, passes one half where lambda equals "
+    "that direction's squared singular value (marked with a dot) and falls towards 0, the directions with "
+    "small singular values first. Right: their sum, the effective degrees of freedom, falling steadily from "
+    "5 at small lambda towards 0 at large lambda.",
     "Left: the shrinkage factor sⱼ²/(sⱼ² + λ) of each of five singular directions of a "
     "centred design against λ (log axis). Each falls from 1 to 0, passing ½ at λ = sⱼ² "
     "(dots): the directions with small singular values are shrunk first. Right: their sum, "

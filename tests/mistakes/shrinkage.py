@@ -165,3 +165,6 @@ def shrinkage_factors(X, lam, fit_intercept=True):
         X -= X.mean(axis=0)
     squares = np.linalg.svd(X, compute_uv=False) ** 2
     return squares / (squares + lam)
+
+
+# RIDGE-LAB-SOLUTION-CANARY: solution text; never ship this file to students.

@@ -51,7 +51,7 @@ def test_exercise_page_is_generated_from_the_sources(built_site, ex):
     for hint in ex["hints"]:
         assert " ".join(hint.split()) in text
     assert f"nox -s grade -- --only {module}" in text
-    checks = ROOT / "checks" / f"test_{module}.py"
+    checks = ROOT / "checks" / "packs" / module / f"test_{module}.py"
     if checks.is_file():
         tree = ast.parse(checks.read_text(encoding="utf-8"))
         n = sum(

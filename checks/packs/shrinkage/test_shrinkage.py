@@ -122,6 +122,7 @@ def test_one_factor_per_singular_value(shrinkage, case):
             f"{call} returned shape {got.shape}; expected {expected}: X is {case.X.shape[0]} × {case.X.shape[1]}, "
             f"so Xc has min(N, d) = {expected[0]} singular values." + _diagnosis(shrinkage, "shrinkage_factors")
         )
+    fb.as_vector(got, call, expected)  # the right number of factors must also be numbers
 
 
 @example(case=TALL)
