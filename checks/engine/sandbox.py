@@ -146,6 +146,10 @@ def _decode(item):
 
 
 SPIN_SECONDS = 0.002
+CPU_POLL_SECONDS = 0.25  # how often a waiting grader reads the worker's CPU time
+WALL_FACTOR = 4  # a worker that sleeps is stopped after this many times its CPU allowance
+REPLY_TRANSFER_SECONDS = 30.0  # once a reply has begun, the rest must follow within this
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def _read_soon(fd: int, size: int, deadline: float) -> bytes:
@@ -363,14 +367,49 @@ class _Worker:
         except OSError:
             pass  # the reply read will notice the dead worker
 
-    def receive(self, timeout: float):
-        """Return the next reply, ``TimeoutError`` after ``timeout`` s, ``EOFError`` if dead."""
-        deadline = time.monotonic() + timeout
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker has used since it was forked (None where ``/proc`` cannot tell)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def receive(self, timeout: float, *, since_start: bool = False):
+        """Return the next reply; ``EOFError`` if the worker died.
+
+        ``TimeoutError`` once the worker has used ``timeout`` seconds of CPU
+        time on this request (``since_start``: since it was forked), or
+        ``WALL_FACTOR`` times as long in wall-clock time (a worker that
+        sleeps). Counting CPU time, not wall time, keeps verdicts the same on
+        a busy machine: a correct answer is never cut off because other
+        processes held the CPU.
+        """
+        self._await_reply(timeout, since_start)
+        deadline = time.monotonic() + REPLY_TRANSFER_SECONDS
         header = self._read_exactly(_HEADER.size, deadline)
         (size,) = _HEADER.unpack(header)
         if size > MAX_REPLY_BYTES:
             raise EOFError("reply too large")
         return _ClassFreeUnpickler(io.BytesIO(self._read_exactly(size, deadline))).load()
+
+    def _await_reply(self, timeout: float, since_start: bool) -> None:
+        started = self.started if since_start else time.monotonic()
+        spin_until = time.monotonic() + SPIN_SECONDS
+        while time.monotonic() < spin_until:  # most replies come within microseconds
+            if select.select([self.replies], [], [], 0)[0]:
+                return
+        cpu_start = 0.0 if since_start else self.cpu_seconds()
+        while True:
+            if select.select([self.replies], [], [], CPU_POLL_SECONDS)[0]:
+                return
+            wall = time.monotonic() - started
+            if wall > WALL_FACTOR * timeout:
+                raise TimeoutError
+            cpu = self.cpu_seconds()
+            used = wall if cpu is None or cpu_start is None else cpu - cpu_start
+            if used > timeout:
+                raise TimeoutError
 
     def _read_exactly(self, size: int, deadline: float) -> bytes:
         data = bytearray()
@@ -462,11 +501,11 @@ class StudentModule:
             )
         worker = self._worker
         worker.send(("call", function, args, kwargs, echo_arguments))
-        began = time.monotonic()
+        began = self._clock(worker)
         try:
             reply = worker.receive(CALL_TIMEOUT_SECONDS)
         except TimeoutError:
-            self._spent += time.monotonic() - began
+            self._spent += self._clock(worker) - began
             self._retire_worker()
             self._broken[function] = (
                 f"{function} did not return within {CALL_TIMEOUT_SECONDS:.0f} s (an infinite loop?); "
@@ -474,12 +513,17 @@ class StudentModule:
             )
             raise SubmissionUnavailable(self._broken[function]) from None
         except (EOFError, pickle.UnpicklingError, ValueError, struct.error):
-            self._spent += time.monotonic() - began
             how = _describe_exit(self._retire_worker())
             self._broken[function] = f"calling {function} {how}; it is not called again"
             raise SubmissionUnavailable(self._broken[function]) from None
-        self._spent += time.monotonic() - began
+        self._spent += self._clock(worker) - began
         return self._interpret(function, args, reply)
+
+    @staticmethod
+    def _clock(worker: _Worker) -> float:
+        """The worker's CPU time (wall time where it cannot be read): the module's budget is CPU time."""
+        cpu = worker.cpu_seconds()
+        return time.monotonic() if cpu is None else cpu
 
     def _interpret(self, function: str, args: tuple, reply) -> CallOutcome:
         kind = reply[0] if isinstance(reply, tuple) and reply else None
@@ -509,9 +553,8 @@ class StudentModule:
         if self._ready:
             return
         worker = self._worker
-        remaining = IMPORT_TIMEOUT_SECONDS - (time.monotonic() - worker.started)
         try:
-            reply = worker.receive(max(remaining, 0.0))
+            reply = worker.receive(IMPORT_TIMEOUT_SECONDS, since_start=True)
         except TimeoutError:
             self._retire_worker()
             self._unavailable = f"importing {self.path.name} took longer than {IMPORT_TIMEOUT_SECONDS:.0f} s"
