@@ -245,6 +245,30 @@ def class_report_speed(students: int) -> None:
     )
 
 
+def incremental_rows(grade_python: Path, floor: list[float], runs: int) -> None:
+    """Warm grading with the cache: nothing changed, and one module edited (against ``--only`` it)."""
+    from checks.engine import course
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "work"
+        subprocess.run(["cp", "-r", str(ROOT / "solutions"), str(folder)], check=True)
+        env = {**os.environ, "GRADER_CACHE": "1", "XDG_CACHE_HOME": str(Path(scratch) / "cache"), "GRADER_ISOLATION": "none"}
+        command = [str(grade_python), "-m", "checks.engine.grade", str(folder), "--report", os.devnull]
+        subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        unchanged = timed(command, runs, env=env)
+        goal = 1.3 * statistics.median(floor)
+        print(row("cached: nothing changed since the last grade", unchanged, goal=goal))
+        edited_module = course.modules()[-1]
+        path = folder / f"{edited_module}.py"
+        edits = []
+        for run in range(runs):
+            path.write_text(path.read_text() + f"\n# edit {run}\n")
+            edits += timed(command, 1, env=env)
+        only = timed([*command, "--only", edited_module, "--no-cache"], runs, env=env)
+        print(row(f"cached: after editing {edited_module}.py", edits, goal=statistics.median(only)))
+        print(row(f"  --only {edited_module} (the goal above)", only))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
@@ -277,8 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     floor = timed([str(grade_python), "-c", "import " + ", ".join(floor_modules)], runs)
     grader = timed([str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", os.devnull], runs)
     full = timed([*NOX, "-s", "grade", "--", "solutions", "--report", os.devnull], runs)
+    unisolated = timed(
+        [str(grade_python), "-m", "checks.engine.grade", "solutions", "--report", os.devnull],
+        runs,
+        env={**os.environ, "GRADER_ISOLATION": "none"},
+    )
     print(row("floor: import numpy, pytest, hypothesis", floor))
     print(row("grader alone: python -m checks.engine.grade solutions", grader))
+    print(row("  the same without isolation (GRADER_ISOLATION=none)", unisolated))
+    incremental_rows(grade_python, floor, runs)
     print(row("nox -s grade -- solutions (warm)", full, goal=2.0))
     from checks.engine import course
 
