@@ -15,57 +15,40 @@ import sys
 
 from checks.engine import course
 from checks.engine.files import UsageError
+from tools import kit
 
 ROOT = course.KIT_ROOT
 
 
+# Each new file: its path (NAME is the module) and its template in tools/templates/new_exercise/.
+FILES = {
+    "exercises/NAME.py": "stub.py.tmpl",
+    "solutions/NAME.py": "solution.py.tmpl",
+    "checks/packs/NAME/__init__.py": None,
+    "checks/packs/NAME/pack.toml": "pack.toml.tmpl",
+    "checks/packs/NAME/pack.py": "pack.py.tmpl",
+    "checks/packs/NAME/test_NAME.py": "checks.py.tmpl",
+    "docs/lessons/NAME.md": "lesson.md.tmpl",
+    "tests/mistakes/NAME.py": "mistakes.py.tmpl",
+    "tests/alternatives/NAME.py": "alternatives.py.tmpl",
+}
+
+
 def skeleton(name: str) -> dict[str, str]:
     """The new files, by path relative to the kit root."""
-    order = max((pack.order for pack in course.packs()), default=0) + 1
     function = f"{name}_value"
-    stub_doc = f'''    """TODO: one line saying what {function} computes.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, d)
-        TODO.
-
-    Returns
-    -------
-    float
-        TODO: the formula.
-
-    Raises
-    ------
-    ValueError
-        If ``X`` is not a finite 2-D array; the message names ``X``.
-    """'''
-    return {
-        f"exercises/{name}.py": f'"""Exercise: {name} (see docs/lessons/{name}.md)."""\n\n\ndef {function}(X):\n{stub_doc}\n    raise NotImplementedError("{function}")\n',
-        f"solutions/{name}.py": f'"""Reference for {name}."""\n\nimport numpy as np\n\n\ndef {function}(X):\n{stub_doc}\n    X = np.asarray(X, dtype=float)\n    if X.ndim != 2 or X.size == 0 or not np.isfinite(X).all():\n        raise ValueError("X must be a finite, non-empty 2-D array")\n    raise NotImplementedError("TODO: the reference formula")\n',
-        f"checks/packs/{name}/__init__.py": "",
-        f"checks/packs/{name}/pack.toml": (
-            f'order = {order}\ntitle = "TODO: {name}"\nlesson = "lessons/{name}.md"\nsummary = "TODO: one sentence."\n'
-            f'points_per_check = 1\nhints = ["TODO: a nudge.", "TODO: nearly the answer."]\n\n'
-            f'[functions.{function}]\nreturns = "float"\nparameters = [{{ name = "X", kind = "matrix" }}]\n'
-        ),
-        f"checks/packs/{name}/pack.py": (
-            f'"""The {name} pack: example calls, the oracle\'s answers and the known mistakes."""\n\n'
-            "import numpy as np\n\nfrom checks.engine.diagnosis import Misconception  # noqa: F401 - for MISCONCEPTIONS\n\n"
-            f'EXAMPLE_CALLS = {{"{function}": [(np.array([[1.3, -0.7], [2.1, 0.4], [-1.9, 0.8]]),)]}}\n\n\n'
-            f'def oracle(X):\n    raise NotImplementedError("TODO: a derivation different from solutions/{name}.py")\n\n\n'
-            f'CORRECT = {{"{function}": oracle}}\n\nMISCONCEPTIONS: list = []  # Misconception("{function}.<mistake>", diagnosis, wrong)\n'
-        ),
-        f"checks/packs/{name}/test_{name}.py": (
-            f'"""Checks for exercises/{name}.py."""\n\nfrom checks.engine import contract\n\n'
-            f'FUNCTIONS = ("{function}",)\n\n\n'
-            f'def test_returns_floats({name}):\n    contract.expect_types({name}, "{function}", "float")\n\n\n'
-            f"def test_rejects_bad_shapes({name}):\n    contract.expect_rejected({name}, FUNCTIONS, contract.bad_shapes)\n"
-        ),
-        f"docs/lessons/{name}.md": f"# TODO: {name}\n\nTODO: the lesson.\n\n## Quiz\n\nTODO: at least four questions in the quiz markup of the other lessons.\n",
-        f"tests/mistakes/{name}.py": f'"""Mistake bank for {name}.py (read as text by tests/bank.py; never imported)."""\n\nfrom tests.bank import mistake  # noqa: F401\n',
-        f"tests/alternatives/{name}.py": f'"""Correct alternatives for {name}.py (read as text by tests/bank.py)."""\n\nfrom tests.bank import alternative  # noqa: F401\n',
+    values = {
+        "NAME": name,
+        "FUNCTION": function,
+        "ORDER": str(max((pack.order for pack in course.packs()), default=0) + 1),
+        "DOCSTRING": kit.fill(kit.template("new_exercise/docstring.txt"), FUNCTION=function),
     }
+    files = {}
+    for path, template in FILES.items():
+        text = "" if template is None else kit.template(f"new_exercise/{template}")
+        used = {key: value for key, value in values.items() if f"@{key}@" in text}
+        files[path.replace("NAME", name)] = kit.fill(text, **used)
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:
