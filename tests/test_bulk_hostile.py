@@ -155,3 +155,20 @@ def test_without_isolation_one_warning_line_says_so(tmp_path):
     warnings = [line for line in completed.stderr.splitlines() if line.startswith("warning:")]
     assert completed.returncode == 0
     assert len(warnings) == (0 if cli.isolation_level() == "uid" else 1)
+
+
+def test_a_failure_while_recording_a_student_still_gives_everyone_a_row(fake_grader, tmp_path, monkeypatch):
+    submissions = tmp_path / "submissions"
+    for name in ("alice", "bob", "carol"):
+        _student(submissions, name)
+    write_json = report.write_json
+
+    def failing_for_bob(path, document):
+        if path.stem == "bob" and document["extra_data"].get("grading_status") != "error":
+            raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "a forged string")
+        write_json(path, document)
+
+    monkeypatch.setattr(report, "write_json", failing_for_bob)
+    results = _grade(submissions, tmp_path / "out", jobs=1)
+    assert {result.student: result.status for result in results} == {"alice": "ok", "bob": "error", "carol": "ok"}
+    assert set(_gradebook(tmp_path / "out")) == {"alice", "bob", "carol"}

@@ -14,6 +14,7 @@ import zipfile
 import pytest
 
 from checks.engine import course, report
+from checks.engine.sandbox import jail
 from tests.conftest import ROOT
 from tests.instructor import correct_submission  # noqa: F401 - fixture
 from tools import gradescope, kit
@@ -192,3 +193,27 @@ def test_a_daemon_holding_the_output_open_does_not_hold_the_autograder(tmp_path,
                 os.kill(int(pidfile.read_text()), signal.SIGKILL)
     assert time.monotonic() - began < limit + 35
     assert results["tests"]
+
+
+SLOW_WITH_A_DAEMON = """
+import os as _os, time as _time
+if _os.fork() == 0:
+    _os.setsid()
+    if _os.fork() == 0:
+        _time.sleep(600)
+    _os._exit(0)
+_time.sleep(30)  # importing outlasts the time limit
+"""
+
+
+def test_at_the_time_limit_nothing_of_the_submission_survives(tmp_path, autograder_zip, correct_submission, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    began = time.monotonic()
+    results = _autograder(tmp_path, autograder_zip, _correct_with(correct_submission, SLOW_WITH_A_DAEMON), limit=10, timeout=120)
+    assert time.monotonic() - began < 40
+    assert "longer than 10 s" in results["output"]
+    assert list(scratch.iterdir()) == []  # no folder holding the submission's files is left
+    if os.geteuid() == 0:
+        assert jail.sandbox_processes() == []

@@ -1,16 +1,18 @@
-"""Where a grade of record is made (as root), submitted code runs apart from the kit.
+"""Where a grade of record is made (as root), submitted code runs in a jail that sees nothing of the machine.
 
-Each case appends hostile code to one reference module. Under isolation the
-attack must cost the submission that module's checks (or nothing at all),
-never hand out marks, and nothing it started may outlive the grading run.
-These tests need root (CI runs as root); elsewhere they skip, and the report
-says ``"isolation": "none"``.
+Each case appends hostile code to one reference module and grades it as root,
+the way every grade of record is made. The attack must cost the submission
+that module's checks (or nothing at all), never hand out marks, never reach a
+file or process outside the jail, and nothing it started may outlive its
+module. These tests need root and bubblewrap (``.ci/run`` installs it); the
+report's ``extra_data.isolation`` says ``"jail"``.
 """
 
 from __future__ import annotations
 
 import os
 import site
+import stat
 import sys
 import textwrap
 import time
@@ -19,53 +21,166 @@ from pathlib import Path
 import pytest
 
 from checks.engine import sandbox
+from checks.engine.sandbox import jail
 from tests.bank import ROOT, build_submission
 from tests.conftest import grade
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="isolation by uid needs root (CI runs as root)")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or jail.bwrap() is None, reason="the jail needs root and bubblewrap (CI runs as root and installs it)"
+)
 
-STEAL_THE_REFERENCE = """
+
+def _submission(tmp_path: Path, name: str, code: str, module: str = "penalty") -> Path:
+    folder = build_submission(None, tmp_path / name)
+    path = folder / f"{module}.py"
+    path.write_text(path.read_text() + "\n" + textwrap.dedent(code))
+    return folder
+
+
+def test_grades_of_record_run_in_a_jail(reference_grade):
+    assert sandbox.isolation_level() == "jail"
+    assert reference_grade.report["extra_data"]["isolation"] == "jail"
+
+
+READ_THE_MACHINE = """
 import os, pathlib
-def _find_kit():
-    # The worker's parent is the grader's zygote, started from the kit's own files.
-    for entry in [pathlib.Path(f"/proc/{os.getppid()}"), pathlib.Path(f"/proc/{os.getppid()}/task")]:
-        try:
-            parts = (entry / "cmdline").read_bytes().split(b"\\0")
-        except OSError:
-            continue
-        for part in parts:
-            path = pathlib.Path(part.decode(errors="replace"))
-            for folder in [path, *path.parents]:
-                try:
-                    if (folder / "solutions" / "penalty.py").is_file():
-                        return folder
-                except OSError:
-                    pass
-    raise RuntimeError("kit not found")
-_kit = _find_kit()
-_namespace = {}
-exec(compile((_kit / "solutions" / "penalty.py").read_text(), "stolen", "exec"), _namespace)
-l2_penalty = _namespace["l2_penalty"]
-ridge_loss = _namespace["ridge_loss"]
+_SEEN = {
+    "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    "kit": os.path.exists(@KIT@),
+    "other_copy": os.path.exists(@OTHER@),
+    "home": os.path.exists("/root") and os.listdir("/root"),
+    "etc": os.path.exists("/etc/passwd"),
+}
+_reference = l2_penalty
+def l2_penalty(w, lam, n_samples):
+    if _SEEN["kit"] or _SEEN["other_copy"] or _SEEN["home"] or _SEEN["etc"] or len(_SEEN["processes"]) > 3:
+        return 0.0  # saw something it must not: the check notices
+    return _reference(w, lam, n_samples)
 """
 
-DAEMON = """
-import os, time
-def _daemon(marker):
+
+def test_the_worker_sees_no_other_process_and_no_file_of_the_machine(tmp_path):
+    other_copy = tmp_path / "instructors-copy" / "solutions"
+    other_copy.mkdir(parents=True)
+    (other_copy / "penalty.py").write_text("# world-readable\n")
+    os.chmod(tmp_path, 0o755)
+    code = READ_THE_MACHINE.replace("@KIT@", repr(str(ROOT / "solutions"))).replace("@OTHER@", repr(str(other_copy)))
+    graded = grade(_submission(tmp_path, "reader", code), "--only", "penalty")
+    assert graded.report["score"] == graded.report["max_score"], graded.stdout
+
+
+def test_a_linked_file_gives_nothing_away_and_changes_nothing(tmp_path):
+    secret = tmp_path / "root-only.txt"
+    secret.write_text("secret")
+    secret.chmod(0o600)
+    folder = build_submission(None, tmp_path / "links")
+    (folder / "penalty.py").unlink()
+    (folder / "penalty.py").symlink_to(secret)
+    (folder / "gradient.py").unlink()
+    (folder / "gradient.py").symlink_to("/dev/zero")
+    before = secret.stat()
+    started = time.monotonic()
+    graded = grade(folder, "--only", "penalty")
+    assert time.monotonic() - started < 60
+    assert graded.report["score"] == 0
+    assert all("missing" in test["output"] for test in graded.report["tests"])
+    after = secret.stat()
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (before.st_uid, before.st_gid, 0o600)
+    assert secret.read_text() == "secret"
+
+
+def test_a_device_file_is_never_read(tmp_path):
+    folder = build_submission(None, tmp_path / "device")
+    (folder / "penalty.py").unlink()
+    os.mknod(folder / "penalty.py", 0o644 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero
+    graded = grade(folder, "--only", "penalty", timeout=120)
+    assert graded.report is not None and graded.report["score"] == 0
+
+
+LEAVE_BEHIND = """
+import os, mmap, ctypes
+def _leave():
+    for folder in ("/tmp", "/dev/shm"):
+        with open(os.path.join(folder, "left-behind"), "wb") as handle:
+            handle.write(b"x" * 1_000_000)
+    libc = ctypes.CDLL(None)
+    libc.shmget(0x52494447, 1 << 20, 0o1000 | 0o666)  # IPC_CREAT: System V memory, attached to nothing
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
-            time.sleep(2)
-            open(marker, "w").write("survived")
-            os._exit(0)
+            import time
+            time.sleep(600)
         os._exit(0)
-_daemon(MARKER_DAEMON)
-if os.fork() == 0:
-    os.setpgid(0, 0)
-    time.sleep(2)
-    open(MARKER_GROUP, "w").write("survived")
-    os._exit(0)
+_leave()
 """
+
+NOTICE_LEFTOVERS = """
+import os
+_reference = penalty_gradient
+def penalty_gradient(w, lam, n_samples):
+    alive = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+    files = os.listdir("/tmp") + os.listdir("/dev/shm")
+    with open("/proc/sysvipc/shm") as table:
+        shared = table.readlines()[1:]
+    if alive or files or shared:
+        return _reference(w, lam, n_samples) * 0  # the last module's leftovers reached this one
+    return _reference(w, lam, n_samples)
+"""
+
+
+def test_nothing_a_module_makes_outlives_it(tmp_path):
+    folder = _submission(tmp_path, "leftovers", LEAVE_BEHIND)
+    path = folder / "gradient.py"
+    path.write_text(path.read_text() + "\n" + textwrap.dedent(NOTICE_LEFTOVERS))
+    shm_before = Path("/proc/sysvipc/shm").read_text()
+    graded = grade(folder, "--only", "penalty")
+    assert graded.report["score"] == graded.report["max_score"], graded.stdout
+    both = grade(folder)
+    assert both.module_scores()["gradient"][0] == both.module_scores()["gradient"][1], both.stdout
+    assert jail.sandbox_processes() == []
+    assert not any(Path(where, "left-behind").exists() for where in ("/tmp", "/dev/shm", "/var/tmp"))
+    assert Path("/proc/sysvipc/shm").read_text() == shm_before
+
+
+BURN_IN_CHILDREN = """
+import os, time
+def l2_penalty(w, lam, n_samples):
+    for _ in range(3):
+        if os.fork() == 0:
+            while True:
+                pass
+    time.sleep(1000)
+"""
+
+
+def test_cpu_used_by_children_counts_against_the_call(tmp_path):
+    started = time.monotonic()
+    graded = grade(_submission(tmp_path, "children", BURN_IN_CHILDREN), "--only", "penalty")
+    elapsed = time.monotonic() - started
+    assert any("did not return within" in test["output"] for test in graded.report["tests"]), graded.stdout
+    # The waiting parent uses no CPU: counting only it, the call would run to the wall-clock cap (4 × 5 s).
+    assert elapsed < 19, elapsed
+    assert jail.sandbox_processes() == []
+
+
+DEEP_FOLDERS = """
+import os
+def _dig():
+    os.chdir("/tmp")
+    for _ in range(3000):
+        os.mkdir("d")
+        os.chdir("d")
+_dig()
+"""
+
+
+def test_deep_folders_cost_nothing_but_the_module(tmp_path):
+    graded = grade(_submission(tmp_path, "deep", DEEP_FOLDERS))
+    assert graded.report is not None, graded.stderr
+    scores = graded.module_scores()
+    assert all(score == maximum for score, maximum in scores.values()), graded.stdout
+    assert jail.sandbox_processes() == []
+
 
 PTH = """
 import site, pathlib
@@ -75,6 +190,14 @@ for _folder in site.getsitepackages():
     except OSError:
         pass
 """
+
+
+def test_submission_cannot_write_into_the_grading_environment(tmp_path):
+    graded = grade(_submission(tmp_path, "pth", PTH), "--only", "penalty")
+    assert graded.report["score"] == graded.report["max_score"]
+    folders = [Path(folder) for folder in site.getsitepackages()] + [Path(sys.prefix)]
+    assert not any((folder / "zzz_forged.pth").exists() for folder in folders)
+
 
 IN_PLACE = """
 import numpy as _np
@@ -92,51 +215,16 @@ def l2_penalty(w, lam, n_samples):
 """
 
 
-def _submission(tmp_path: Path, name: str, code: str) -> Path:
-    folder = build_submission(None, tmp_path / name)
-    path = folder / "penalty.py"
-    path.write_text(path.read_text() + "\n" + textwrap.dedent(code))
-    return folder
-
-
-def test_isolation_level_is_uid_as_root(reference_grade):
-    assert sandbox.isolation_level() == "uid"
-    assert reference_grade.report["extra_data"]["isolation"] == "uid"
-
-
-def test_submission_cannot_import_the_reference_through_proc(tmp_path):
-    graded = grade(_submission(tmp_path, "steal", STEAL_THE_REFERENCE), "--only", "penalty")
-    assert graded.report["score"] == 0, graded.stdout
-    assert any("could not be imported" in test["output"] for test in graded.report["tests"])
-
-
-def test_no_process_of_a_submission_outlives_its_module(tmp_path):
-    markers = tmp_path / "markers"
-    markers.mkdir(mode=0o777)
-    markers.chmod(0o777)  # writable by the worker's uid, so only death can stop the write
-    code = f"MARKER_DAEMON = {str(markers / 'daemon')!r}\nMARKER_GROUP = {str(markers / 'group')!r}\n" + DAEMON
-    graded = grade(_submission(tmp_path, "daemon", code), "--only", "penalty")
-    assert graded.report["score"] == graded.report["max_score"]
-    time.sleep(3)
-    assert sorted(path.name for path in markers.iterdir()) == []
-
-
-def test_submission_cannot_write_into_the_grading_environment(tmp_path):
-    graded = grade(_submission(tmp_path, "pth", PTH), "--only", "penalty")
-    assert graded.report["score"] == graded.report["max_score"]
-    folders = [Path(folder) for folder in site.getsitepackages()] + [Path(sys.prefix)]
-    assert not any((folder / "zzz_forged.pth").exists() for folder in folders)
-
-
 def test_in_place_change_is_seen_whatever_the_worker_does(tmp_path):
     graded = grade(_submission(tmp_path, "in_place", IN_PLACE), "--only", "penalty")
     failed = {test["name"] for test in graded.failed()}
     assert "penalty: does_not_modify_inputs" in failed
 
 
-def test_kit_folders_are_closed_to_other_users(reference_grade):
-    for name in ("checks", "solutions", "tests"):
-        assert (ROOT / name).stat().st_mode & 0o077 == 0, name
+def test_grading_leaves_the_checkout_as_it_was(reference_grade):
+    modes = {entry.name: stat.S_IMODE(entry.stat().st_mode) for entry in ROOT.iterdir() if entry.is_dir()}
+    grade(ROOT / "solutions", "--only", "penalty")
+    assert {entry.name: stat.S_IMODE(entry.stat().st_mode) for entry in ROOT.iterdir() if entry.is_dir()} == modes
 
 
 def test_importing_the_kit_is_refused_before_running(tmp_path):
@@ -145,7 +233,21 @@ def test_importing_the_kit_is_refused_before_running(tmp_path):
     assert any("must stand alone" in test["output"] for test in graded.report["tests"])
 
 
-def test_an_isolated_worker_can_import_the_standard_library(tmp_path):
-    code = "import colorsys, sched, wave  # honest, if unusual, imports the engine does not preload\n"
+def test_a_worker_can_import_the_standard_library(tmp_path):
+    code = "import colorsys, sched, wave  # honest, if unusual, imports\n"
     graded = grade(_submission(tmp_path, "stdlib", code), "--only", "penalty")
     assert graded.report["score"] == graded.report["max_score"], graded.stdout
+
+
+UNENCODABLE = """
+_reference = l2_penalty
+def l2_penalty(w, lam, n_samples):
+    raise ValueError("lam \\udcff is bad" + "\\ud800" * 10_000)
+"""
+
+
+def test_an_unencodable_message_still_gives_a_report(tmp_path):
+    graded = grade(_submission(tmp_path, "unencodable", UNENCODABLE), "--only", "penalty")
+    assert graded.report is not None, graded.stderr
+    assert graded.report["score"] < graded.report["max_score"]
+    assert all(len(test["output"]) <= 4_000 for test in graded.report["tests"])

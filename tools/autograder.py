@@ -14,8 +14,12 @@ Whatever the submission does, the report is this module's own:
   file of an unpredictable name;
 - the grader's output goes to a file, never a pipe, so a process the
   submission leaves behind (a daemon holding stdout open) cannot make this
-  wait; grading stops at ``--timeout`` seconds, the grader's process group
-  is killed, and a report saying so is written;
+  wait; grading stops at ``--timeout`` seconds and a report saying so is
+  written;
+- before this returns, every process the grading started is dead (this
+  process is their subreaper: nothing escapes by double-forking) and every
+  folder holding the submission's files is gone (the grader's temporary
+  files live inside this run's scratch folder);
 - a missing, empty or broken submission gets every check failed with the
   reason; if the grader cannot run at all, a report saying so with score 0.
 
@@ -41,6 +45,7 @@ SOURCE = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = Path(os.environ.get("RIDGE_LAB_AUTOGRADER_ROOT", "/autograder"))
 # Below Gradescope's default limit (10 minutes), so the report is ours, not a timeout's.
 DEFAULT_TIMEOUT_SECONDS = 540.0
+MAX_LOG_BYTES = 2**20  # of the grader's output, shown in Gradescope's log
 
 
 class GradingError(Exception):
@@ -82,13 +87,16 @@ def write_report(path: Path, document: dict) -> None:
         raise
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the grader and every process it left in its group."""
+def _kill_everything(process: subprocess.Popen) -> None:
+    """Kill the grader and every process it started, wherever it went (a session, a double fork), and reap them."""
+    from checks.engine.bulk import pool
+
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
+    pool.sweep_orphans()
 
 
 def grade(folder: Path, scratch: Path, timeout: float) -> tuple[dict, str]:
@@ -99,7 +107,7 @@ def grade(folder: Path, scratch: Path, timeout: float) -> tuple[dict, str]:
         process = subprocess.Popen(
             [sys.executable, "-m", "checks.engine.grade", str(folder), "--report", str(report_path)],
             cwd=SOURCE,
-            env=dict(os.environ, PYTHONPATH=str(SOURCE), PYTHONDONTWRITEBYTECODE="1"),
+            env=dict(os.environ, PYTHONPATH=str(SOURCE), PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch)),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -111,8 +119,9 @@ def grade(folder: Path, scratch: Path, timeout: float) -> tuple[dict, str]:
         except subprocess.TimeoutExpired:
             timed_out = True
         finally:
-            _kill_group(process)
-    output = log_path.read_text(encoding="utf-8", errors="replace")
+            _kill_everything(process)
+    with log_path.open("rb") as log:
+        output = log.read(MAX_LOG_BYTES).decode("utf-8", errors="replace")
     if timed_out:
         raise GradingError(f"grading took longer than {timeout:g} s")
     try:
@@ -130,7 +139,13 @@ def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> int:
         try:
             _remove(results)  # nothing a submission left there may survive, even if grading fails
             sys.path.insert(0, str(SOURCE))
-            from checks.engine.bulk import take_submission
+            from checks.engine import sandbox
+            from checks.engine.bulk import pool, take_submission
+
+            pool.become_subreaper()
+            warning = sandbox.warning()
+            if warning:
+                print(warning)
 
             folder = scratch / "submission"
             folder.mkdir()

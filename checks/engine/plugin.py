@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from checks.engine import course
+from checks.engine import course, sandbox
 from checks.engine.sandbox import StudentModule
 from checks.engine.shortcuts import shortcut
 
@@ -49,36 +49,34 @@ except (ImportError, AttributeError):  # an older Hypothesis has no such pool
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--submission", default="exercises", help="folder holding the five exercise modules")
+    parser.addoption("--submission", default="exercises", help="folder holding the exercise modules")
+    parser.addoption("--spin-seconds", type=float, default=0.002, help="how long to poll for a reply before sleeping")
 
 
 class Submission:
-    """The modules of one submission folder, each in its own worker, started on demand."""
+    """The modules of one submission folder, run in the sandbox (one module's workers at a time)."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, spin_seconds: float):
+        self.sandbox = sandbox.Submission(folder, spin_seconds=spin_seconds)
         self._modules: dict[str, StudentModule] = {}
 
     def module(self, name: str) -> StudentModule:
         if name not in self._modules:
-            refusal = shortcut(self.folder / f"{name}.py")
-            self._modules[name] = StudentModule(name, self.folder, refusal)
+            refusal = shortcut(self.sandbox.file(f"{name}.py"))
+            self._modules[name] = self.sandbox.module(name, refusal)
         return self._modules[name]
 
     def close(self) -> None:
-        for module in self._modules.values():
-            module.close()
+        self.sandbox.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_SUBMISSION] = Submission(Path(config.getoption("--submission")))
+    config.stash[_SUBMISSION] = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the workers of the selected modules while the first checks run."""
-    submission = session.config.stash[_SUBMISSION]
-    for name in sorted({course.module_of_check_file(item.path) for item in session.items} - {None}):
-        submission.module(name).start()
+    """Start the sandbox (its interpreter imports NumPy) while the first checks are set up."""
+    session.config.stash[_SUBMISSION].sandbox.warm_up()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -21,6 +21,25 @@ from checks.engine import course, environment, files, sandbox
 
 CHECKS_DIR = course.COURSE_DIR
 KIT_ROOT = course.KIT_ROOT
+MAX_OUTPUT_CHARS = 4_000  # one check's feedback in a report: enough for the input, the answer and the diagnosis
+
+
+def safe_text(text: str, limit: int | None = None) -> str:
+    """``text`` cut to ``limit`` characters and made writable as UTF-8 (a lone surrogate becomes ``?``)."""
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.encode("utf-8", "replace").decode("utf-8", "replace") if not text.isascii() else text
+
+
+def safe_document(value):
+    """Every string inside a report made writable as UTF-8 (names, feedback, anything a worker sent)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_text(str(key)): safe_document(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe_document(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,7 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
                 "score": result.score,
                 "max_score": result.points,
                 "status": "passed" if result.passed else "failed",
-                "output": result.feedback,
+                "output": safe_text(result.feedback, MAX_OUTPUT_CHARS),
                 "tags": [result.module],
                 "visibility": "visible",
             }
@@ -91,7 +110,7 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
 
 def write_json(path: Path, report: dict) -> None:
     """Write the report atomically: a reader never sees half of one."""
-    files.write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    files.write_atomic(path, json.dumps(safe_document(report), indent=2, ensure_ascii=False) + "\n")
 
 
 def module_totals(results: list[CheckResult]) -> dict[str, tuple[int, int]]:

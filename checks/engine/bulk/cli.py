@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from checks.engine import course, report
+from checks.engine import course, report, sandbox
 from checks.engine.bulk import outputs, pool, shards
 from checks.engine.bulk.gradebook import CANVAS_LAYOUTS, STATUS_ERROR, StudentResult, load_roster, result_from_report
 from checks.engine.bulk.grader import make_undumpable
@@ -180,6 +180,16 @@ def grade_all(
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{course.slug()}-bulk-"))  # mode 0700
     graders = [pool.GraderProcess(out / "grader.log", scratch=scratch_root) for _ in range(max(1, min(jobs, len(students))))]
 
+    def record(student: Student, document: dict, reused: bool) -> None:
+        if not reused:
+            report.write_json(report_path(out, student.name), document)
+        result = result_from_report(document)
+        result.skipped = reused
+        with lock:
+            documents[student.name] = document
+            results.append(result)
+        progress.advance(result)
+
     def work(grader: pool.GraderProcess) -> None:
         while not stopping.is_set():
             try:
@@ -190,17 +200,10 @@ def grade_all(
                 document, reused = grade_student(
                     student, out, grader, scratch_root, timeout=timeout, force=force, checks_sha256=checks_sha256
                 )
-            except Exception as error:  # noqa: BLE001 - one student never stops the run
+                record(student, document, reused)
+            except Exception as error:  # noqa: BLE001 - one student never stops the run, and always gets a row
                 grader.stop()
-                document, reused = error_report(student, None, f"{type(error).__name__}: {error}"), False
-            if not reused:
-                report.write_json(report_path(out, student.name), document)
-            result = result_from_report(document)
-            result.skipped = reused
-            with lock:
-                documents[student.name] = document
-                results.append(result)
-            progress.advance(result)
+                record(student, error_report(student, None, f"the grader failed: {type(error).__name__}: {error}"), False)
             if not pending.empty():
                 grader.start()  # a replacement imports while the next submission is taken
 
@@ -222,6 +225,9 @@ def grade_all(
                 thread.join()
         pool.sweep_orphans()
         shutil.rmtree(scratch_root, ignore_errors=True)
+    for student in students:  # a thread that died still leaves its students a row each
+        if student.name not in documents:
+            record(student, error_report(student, None, "the grader stopped before grading this submission"), False)
     outputs.write_all(out, [documents[name] for name in sorted(documents)], roster or {}, layout)
     return sorted(results, key=lambda result: result.student)
 
@@ -266,17 +272,6 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return arguments
 
 
-def isolation_level() -> str:
-    """``"uid"`` when submissions run under uids of their own, ``"none"`` otherwise (from the sandbox)."""
-    from checks.engine import sandbox
-
-    probe = getattr(sandbox, "isolation_level", None)
-    try:
-        return str(probe()) if callable(probe) else "none"
-    except Exception:  # noqa: BLE001 - a failing probe means no isolation
-        return "none"
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -287,13 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if isolation_level() != "uid":
-        print(
-            "warning: submissions cannot be isolated: they run under this process's uid, so a hostile one can"
-            " reach its classmates' files and this process; grade as root (each worker then gets a uid of its own)"
-            " or in a throw-away container.",
-            file=sys.stderr,
-        )
+    warning = sandbox.warning()
+    if warning:
+        print(warning, file=sys.stderr)
     pool.become_subreaper()
     make_undumpable()  # no worker can reach this process's pipes or memory through /proc
     started = time.perf_counter()

@@ -75,15 +75,11 @@ def memoize_function_digest() -> None:
 
 
 def serve() -> int:
-    from checks.engine import report, sandbox
+    from checks.engine import report
     from checks.engine.grade import grading_environment, run_checks
 
     make_undumpable()
     memoize_function_digest()
-    # Busy-polling for a worker's reply saves latency when a core is idle; in
-    # bulk grading every core is busy, and polling steals the CPU the workers
-    # need (measured: ~1 CPU-s less per correct submission without it).
-    sandbox.SPIN_SECONDS = 0.0
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -98,12 +94,15 @@ def serve() -> int:
                 return 2  # not the pool talking: stop
             started = time.perf_counter()
             try:
-                results = run_checks(folder, course.modules())
+                # Busy-polling for a worker's reply saves latency when a core is idle; in
+                # bulk grading every core is busy, and polling steals the CPU the workers
+                # need (measured: ~1 CPU-s less per correct submission without it).
+                results = run_checks(folder, course.modules(), spin_seconds=0.0)
                 document = report.gradescope(results, seconds=time.perf_counter() - started)
                 answer = {"id": identifier, "ok": True, "document": document}
             except Exception as error:  # noqa: BLE001 - one submission never stops the process
                 answer = {"id": identifier, "ok": False, "reason": f"the grader failed: {type(error).__name__}: {error}"}
-            answers.write(json.dumps(answer, ensure_ascii=True) + "\n")
+            answers.write(json.dumps(report.safe_document(answer), ensure_ascii=True) + "\n")
     return 0
 
 

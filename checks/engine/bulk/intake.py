@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from checks.engine import course
+from checks.engine.sandbox.intake import read_regular_file
 
 MAX_FILE_BYTES = 256 * 1024  # one exercise file; the reference modules are ~5 KB
 MAX_ZIP_BYTES = 64 * 2**20  # the .zip file itself
@@ -104,25 +104,11 @@ def take_from_folder(source: Path, destination: Path) -> Taken:
                     candidates[name] = (rank, Path(directory) / name)
     taken = Taken()
     for name, (rank, path) in sorted(candidates.items()):
-        where = rank[2]
-        try:
-            info = os.lstat(path)
-        except OSError:
+        data = read_regular_file(path, MAX_FILE_BYTES)
+        if data is None:
+            taken.notes.append(f"{rank[2]} is not a regular file of at most {MAX_FILE_BYTES // 1024} KB (ignored)")
             continue
-        if not stat.S_ISREG(info.st_mode):
-            taken.notes.append(f"{where} is not a regular file (ignored)")
-            continue
-        if info.st_size > MAX_FILE_BYTES:
-            taken.notes.append(f"{where} is larger than {MAX_FILE_BYTES // 1024} KB (ignored)")
-            continue
-        try:  # O_NOFOLLOW: the file may have become a link since lstat
-            descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            with os.fdopen(descriptor, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            taken.notes.append(f"{where} could not be read ({error.strerror})")
-            continue
-        _store(taken, destination, name, where, data)
+        _store(taken, destination, name, rank[2], data)
     return taken
 
 
@@ -171,7 +157,9 @@ def _store(taken: Taken, destination: Path, name: str, where: str, data: bytes) 
     if len(data) > MAX_FILE_BYTES:
         taken.notes.append(f"{where} is larger than {MAX_FILE_BYTES // 1024} KB (ignored)")
         return
-    (destination / name).write_bytes(data)
+    descriptor = os.open(destination / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
     taken.files[name] = where
     taken.sha256[name] = hashlib.sha256(data).hexdigest()
 

@@ -1,56 +1,42 @@
 """The sandbox worker: imports one submitted module and calls it on request.
 
-Started by ``checks.engine.sandbox`` as ``python -I worker.py --zygote FD``, never
-imported by the grader: that process (the zygote) forks one worker per
-submitted module. It uses only the standard library and NumPy, and takes
-references to everything it needs before the student's module is imported,
-so a module that monkeypatches ``numpy`` or ``pickle`` changes only its own
-results, never the protocol.
-
-Protocol between grader and worker (both ways: an 8-byte big-endian length,
-then a pickle):
-
-- grader to worker: ``("call", function_name, args, kwargs, echo_arguments)``;
-- worker to grader: ``("ready", None)`` or ``("import-failed", text)`` once at
-  start, then per call ``("returned", encoded_value, encoded_arguments_or_None)``
-  (the arguments as they are after the call, when the grader asked for them),
-  ``("raised", qualified_exception_class_names, message, where)`` or
-  ``("missing", name)``.
-
-Replies hold only built-in types (see ``encode``), so the grader unpickles
-them with a loader that refuses every class: a hostile return value cannot
-run code in the grader.
+Started by ``checks.engine.sandbox`` as ``python -I worker.py --zygote FD``
+(inside a jail, or outside it where no jail can be made), never imported by
+the grader: that process (the zygote) forks one worker per submitted module.
+It uses only the standard library, NumPy and ``protocol.py`` beside it, and
+takes references to everything it needs before the student's module is
+imported, so a module that monkeypatches ``numpy`` or ``struct`` changes only
+its own results, never the protocol. Messages both ways are frames of
+``protocol.py``; the zygote's control messages too.
 """
 
 import builtins
 import importlib
 import importlib.util
 import os
-import pickle
 import resource
 import select
 import signal
 import socket
-import struct
 import sys
 import time
 import traceback
 
-import numpy
+import numpy  # noqa: F401 - loaded once here, so that each forked worker has it
 
-_HEADER = struct.Struct(">Q")
-_ndarray = numpy.ndarray
-_generic = numpy.generic
-_isinstance = builtins.isinstance
+_here = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("_grader_protocol", os.path.join(_here, "protocol.py"))
+protocol = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(protocol)
+del _spec
+
 _type = builtins.type
-_dumps = pickle.dumps
-_loads = pickle.loads
+_encode, _decode, _frame = protocol.encode, protocol.decode, protocol.frame
 _read = os.read
 _select = select.select
 _monotonic = time.monotonic
-_MAX_ITEMS = 10_000
-_MAX_TEXT = 2_000
-_MAX_TOTAL_ITEMS = 100_000  # numbers in one reply, however nested: a huge answer is shown, not shipped
+_MAX_TEXT = protocol.MAX_TEXT
+_PR_SET_DUMPABLE = 4
 # Modules a submission may import, loaded here once: an isolated worker runs
 # under a uid that may not be able to read the interpreter's own library.
 PRELOADED = (
@@ -95,39 +81,6 @@ PRELOADED = (
     "numpy.fft",
     "numpy.testing",
 )
-
-
-def _short_repr(value):
-    try:
-        text = repr(value)
-    except BaseException:  # a hostile __repr__ must not stop the worker
-        text = "<unprintable>"
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def encode(value, depth=0, budget=None):
-    """Turn a return value into nested built-in types the grader can load safely.
-
-    ``float``, ``int``, ``bool``, ``str`` and ``None`` pass as they are;
-    arrays of numbers become ``("ndarray", dtype, shape, bytes)``; NumPy
-    scalars ``("npscalar", dtype, python_value)``; tuples and lists
-    ``("tuple" | "list", [items])``; anything else ``("opaque", type, repr)``.
-    """
-    budget = [_MAX_TOTAL_ITEMS] if budget is None else budget
-    kind = _type(value)
-    if value is None or kind in (float, int, bool):
-        return value
-    if kind is str:
-        return value[:_MAX_TEXT]
-    if _isinstance(value, _ndarray) and value.dtype.kind in "biufc" and value.size <= budget[0]:
-        budget[0] -= value.size
-        return ("ndarray", value.dtype.str, tuple(value.shape), value.tobytes())
-    if _isinstance(value, _generic) and value.dtype.kind in "biufc":
-        return ("npscalar", value.dtype.str, value.item())
-    if kind in (tuple, list) and depth < 4 and len(value) <= min(_MAX_ITEMS, budget[0]):
-        budget[0] -= len(value)
-        return (kind.__name__, [encode(item, depth + 1, budget) for item in value])
-    return ("opaque", kind.__qualname__[:100], _short_repr(value))
 
 
 def _become(uid):
@@ -175,21 +128,41 @@ def _open_the_interpreter():
             os.close(handle)
 
 
-def _kill_everything_of(uid):
-    """Kill every process running as ``uid``, from a child that takes the uid (``kill(-1)``)."""
-    pid = os.fork()
-    if pid == 0:
+def _kill_all_but_me():
+    """Kill every other process this uid may signal (inside a jail: all but its init), then reap them."""
+    try:
+        for _ in range(10_000):  # a forking process may add one more while we kill
+            os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while True:
         try:
-            _become(uid)
-            for _ in range(1000):  # a forking process may add one more while we kill
-                os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            os._exit(0)  # none left
-        except BaseException:
-            os._exit(1)
-        os._exit(2)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+
+
+def _left_behind():
+    """What the last module left in the jail that a kill does not remove: files in /tmp or /dev/shm, System V IPC."""
+    found = []
+    for folder in ("/tmp", "/dev/shm"):
+        try:
+            if os.listdir(folder):
+                found.append(folder)
+        except OSError:
+            pass
+    for table in ("shm", "sem", "msg"):
+        try:
+            with open(f"/proc/sysvipc/{table}") as handle:
+                if len(handle.readlines()) > 1:
+                    found.append(f"System V {table}")
+        except OSError:
+            pass
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, os.getpid()):
+            found.append(f"process {entry}")
+    return found
 
 
 def zygote(control_fd):
@@ -197,44 +170,50 @@ def zygote(control_fd):
 
     Python and NumPy are loaded once here, so a worker costs a fork (a few
     milliseconds) instead of a new interpreter (about 0.25 CPU-seconds).
-    Requests come over the Unix socket ``control_fd``, each a pickled command
-    with the worker's two pipe ends attached as file descriptors:
+    Requests come over the Unix socket ``control_fd``, each a frame of
+    ``protocol.py``, with the worker's two pipe ends attached to ``spawn``:
 
     - ``("spawn", folder, module, scratch, limits, uid)`` → ``("spawned", pid)``;
-      with a ``uid`` (the grader runs as root) the worker first kills whatever
-      still runs as that uid, then drops to it;
-    - ``("wait", pid)`` → ``("exited", exit_code or None)`` (reaps the worker);
-    - ``("kill-uid", uid)`` → ``("killed", all_gone)``;
-    - ``("probe", uid)`` → ``("probed", can_isolate)``.
+      with a ``uid`` (isolation by uid, outside a jail) the worker drops to it;
+    - ``("end", pid)`` → ``("ended", exit_code or None)``: kills the worker's
+      process group and reaps it;
+    - ``("reset",)`` → ``("reset", [what was left behind])``: inside a jail,
+      kills every other process and says what else the last module left;
+    - ``("kill-uid", uid)`` → ``("killed", all_gone)`` (isolation by uid).
     """
-    for name in PRELOADED if os.geteuid() == 0 else ():  # only isolated workers need them
+    jailed = "--jailed" in sys.argv
+    for name in PRELOADED if os.geteuid() == 0 and not jailed else ():  # only uid-isolated workers need them
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no worker can ptrace or read this process
+    except (OSError, AttributeError):
+        pass
     control = socket.socket(fileno=control_fd)
 
-    def reply(message):
-        control.send(_dumps(message, protocol=4))  # a SOCK_SEQPACKET socket: one message, one packet
+    def reply(*message):
+        control.send(_encode(message))  # a SOCK_SEQPACKET socket: one message, one packet
 
     while True:
         try:
-            payload, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+            payload, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
         except OSError:
             return
         if not payload:
             return  # the grader is gone
-        command = _loads(payload)
+        command = _decode(payload)
         if command[0] == "spawn":
             _, folder, module_name, scratch, limits, uid = command
-            if uid is not None:
-                _kill_everything_of(uid)
             pid = os.fork()
             if pid == 0:
                 status = 0
                 try:
                     control.close()
-                    os.setsid()  # its own process group: the grader can kill it and its children
+                    os.setsid()  # its own process group: the zygote can kill it and its children
                     for limit, value in limits:
                         resource.setrlimit(limit, (value, value))
                     if uid is not None:
@@ -251,26 +230,32 @@ def zygote(control_fd):
                     os._exit(status)
             for fd in fds:
                 os.close(fd)
-            reply(("spawned", pid))
-        elif command[0] == "wait":
+            reply("spawned", pid)
+        elif command[0] == "end":
+            try:
+                os.killpg(command[1], signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
             try:
                 _, status = os.waitpid(command[1], 0)
                 code = os.waitstatus_to_exitcode(status)
             except ChildProcessError:
                 code = None
-            reply(("exited", code))
+            reply("ended", code)
+        elif command[0] == "reset":
+            _kill_all_but_me()
+            reply("reset", _left_behind())
         elif command[0] == "kill-uid":
-            reply(("killed", _kill_everything_of(command[1])))
-        elif command[0] == "probe":
             pid = os.fork()
             if pid == 0:
                 try:
                     _become(command[1])
+                    _kill_all_but_me()
                     os._exit(0)
                 except BaseException:
                     os._exit(1)
             _, status = os.waitpid(pid, 0)
-            reply(("probed", os.waitstatus_to_exitcode(status) == 0))
+            reply("killed", os.waitstatus_to_exitcode(status) == 0)
 
 
 def serve(request_fd, reply_fd, submission, module_name):
@@ -283,9 +268,8 @@ def serve(request_fd, reply_fd, submission, module_name):
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
 
-    def send(message):
-        payload = _dumps(message, protocol=4)
-        replies.write(_HEADER.pack(len(payload)) + payload)
+    def send(*message):
+        replies.write(_frame(_encode(message)))
 
     request_fd = requests.fileno()
     os.set_blocking(request_fd, False)
@@ -309,8 +293,7 @@ def serve(request_fd, reply_fd, submission, module_name):
         return bytes(data)
 
     def receive():
-        (size,) = _HEADER.unpack(read_exactly(_HEADER.size))
-        return _loads(read_exactly(size))
+        return _decode(read_exactly(protocol.read_length(read_exactly(protocol.HEADER_BYTES))))
 
     sys.path.insert(0, submission)
     try:
@@ -320,18 +303,18 @@ def serve(request_fd, reply_fd, submission, module_name):
         spec.loader.exec_module(module)
     except BaseException as error:
         text = "".join(traceback.format_exception_only(_type(error), error)).strip()
-        send(("import-failed", text[-_MAX_TEXT:]))
+        send("import-failed", text[-_MAX_TEXT:])
         return
-    send(("ready", None))
+    send("ready")
 
     while True:
         try:
-            _, name, args, kwargs, echo = receive()
+            _, sequence, name, args, kwargs, echo = receive()
         except EOFError:
             return
         function = getattr(module, name, None)
         if not callable(function):
-            send(("missing", name))
+            send("missing", sequence, name)
             continue
         try:
             result = function(*args, **kwargs)
@@ -348,10 +331,13 @@ def serve(request_fd, reply_fd, submission, module_name):
                         location = f"{module_name}.py line {frame.lineno}"
             except BaseException:
                 pass
-            send(("raised", names, message[:_MAX_TEXT], location))
+            send("raised", sequence, names, message[:_MAX_TEXT], location)
             continue
         # The grader compares what the arguments hold now with its own copy.
-        send(("returned", encode(result), [encode(arg) for arg in args] if echo else None))
+        try:
+            send("returned", sequence, result, list(args) if echo else None)
+        except BaseException:  # a value whose parts break while being encoded
+            send("returned", sequence, protocol.Opaque("unencodable", "<a value that could not be encoded>"), None)
 
 
 if __name__ == "__main__":
