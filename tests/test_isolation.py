@@ -251,3 +251,20 @@ def test_an_unencodable_message_still_gives_a_report(tmp_path):
     assert graded.report is not None, graded.stderr
     assert graded.report["score"] < graded.report["max_score"]
     assert all(len(test["output"]) <= 4_000 for test in graded.report["tests"])
+
+
+DAEMON = """
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(600)
+    os._exit(0)
+"""
+
+
+def test_without_a_jail_workers_run_under_a_uid_and_no_process_outlives_them(tmp_path):
+    graded = grade(_submission(tmp_path, "uid-fallback", DAEMON), "--only", "penalty", env={"GRADER_ISOLATION": "uid"})
+    assert graded.report["extra_data"]["isolation"] == "uid"
+    assert graded.report["score"] == graded.report["max_score"], graded.stdout
+    assert jail.sandbox_processes() == []

@@ -71,12 +71,9 @@ class Submission:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_SUBMISSION] = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the sandbox (its interpreter imports NumPy) while the first checks are set up."""
-    session.config.stash[_SUBMISSION].sandbox.warm_up()
+    submission = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
+    submission.sandbox.warm_up()  # its interpreter imports NumPy while pytest collects the checks
+    config.stash[_SUBMISSION] = submission
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -176,6 +176,8 @@ class UidLease:
 
 def kill_uid(uid: int) -> bool:
     """Kill every process running as ``uid`` (from a child that takes the uid and calls ``kill(-1)``)."""
+    if not _processes_of(uid):
+        return True
     pid = os.fork()
     if pid == 0:
         try:
@@ -191,18 +193,27 @@ def kill_uid(uid: int) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def sandbox_processes() -> list[int]:
-    """The processes on this machine running under any sandbox uid (none once every grading is done)."""
+def _processes_of(uid: int | None) -> list[int]:
+    """The pids running as ``uid`` (as any sandbox uid when None); where there is no ``/proc``, assume some."""
     found = []
-    for entry in os.listdir("/proc"):
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return [-1]
+    for entry in entries:
         if entry.isdigit():
             try:
-                uid = os.stat(f"/proc/{entry}").st_uid
+                owner = os.stat(f"/proc/{entry}").st_uid
             except OSError:
                 continue
-            if UID_BASE <= uid < UID_BASE + UID_COUNT:
+            if owner == uid or (uid is None and UID_BASE <= owner < UID_BASE + UID_COUNT):
                 found.append(int(entry))
     return found
+
+
+def sandbox_processes() -> list[int]:
+    """The processes on this machine running under any sandbox uid (none once every grading is done)."""
+    return _processes_of(None)
 
 
 # ---------------------------------------------------------------- cgroups
