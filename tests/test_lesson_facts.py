@@ -457,7 +457,7 @@ def test_a_zero_singular_value_needs_dependent_columns_or_centring(ref):
     tall = rng.normal(size=(20, 3))
     copy = factors(np.column_stack([tall, tall[:, 0]]), 1.0, fit_intercept=False)
     assert abs(copy[-1]) < 1e-12 and np.all(copy[:-1] > 0.1)
-    says("closed-form", "more features than samples alone give no zero", "as soon as $d \\ge N$")
+    says("closed-form", "more features than samples alone give no zero", "there is a zero as soon as $d \\ge N$")
     assert "or more features than samples)" not in page("closed-form")
 
 
