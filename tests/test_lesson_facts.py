@@ -237,7 +237,7 @@ def test_about_half_of_random_data_sets_have_a_weight_that_must_change_sign(ridg
     assert 40 <= shares[0.0] <= 60 and shares[0.5] > shares[0.0]
     says("closed-form", "among 2000 random data sets of $N = 50$ samples and 6", f"{shares[0.0]}% have such a weight")
     says("closed-form", f"correlated at 0.5, {shares[0.5]}% do")
-    says("choosing-lambda", "about half of the random")
+    says("choosing-lambda", "about half of those with independent features, and more with correlated ones")
 
 
 def test_a_weight_can_cross_zero_twice(ridge):
@@ -439,6 +439,9 @@ def test_penalized_bias_with_centred_features_shrinks_only_the_bias(ridge):
     w_shift, b_shift = penalized_bias(X, y + 273.15)
     np.testing.assert_allclose(w_shift, w, atol=1e-12)
     assert b_shift - b == pytest.approx(n / (n + lam) * 273.15, rel=1e-12)
+    uncentred = X + np.array([4.0, -2.0])
+    (w_u, b_u), (w_u_shift, b_u_shift) = penalized_bias(uncentred, y), penalized_bias(uncentred, y + 273.15)
+    assert np.abs(w_u_shift - w_u).max() > 1e-3 and 0 < b_u_shift - b_u < 273.15  # b follows only part of it
     says("bias", r"$b = \frac{N}{N+\lambda}\,\bar y$", "If the features are not centred, the weights change too")
     for name in ("bias", "choosing-lambda"):
         assert "and the weights change too" not in _flat(page(name))
