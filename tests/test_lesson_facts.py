@@ -222,6 +222,16 @@ def test_w6_of_the_trace_crosses_zero_near_17_9_and_grows_again_before_it_falls(
     says("closed-form", r"near $\lambda \approx 17.9$", f"to {regrown:.3g} near $\\lambda \\approx 100$")
 
 
+def test_on_the_figure_s_lambda_range_four_trace_weights_fall_steadily_and_w2_w6_cross_zero(ridge):
+    """What the ridge-trace figure shows (λ from 0.01 to 10 000), for its caption and alt text."""
+    X, y = numbers.ridge_trace_data()
+    W = np.array([ridge(X, y, float(lam))[0] for lam in np.logspace(-2, 4, 600)])
+    steady = [j + 1 for j in range(6) if np.all(np.diff(np.abs(W[:, j])) <= 1e-15)]
+    crossing = [j + 1 for j in range(6) if np.any(np.diff(np.sign(W[:, j])))]
+    assert steady == [1, 3, 4, 5] and crossing == [2, 6]
+    assert np.abs(W[-1]).max() < 0.01 * np.abs(W[0]).max()  # all near zero at the right edge
+
+
 def test_about_half_of_random_data_sets_have_a_weight_that_must_change_sign(ridge):
     shares = {}
     for correlation in (0.0, 0.5):
