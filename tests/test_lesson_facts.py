@@ -26,7 +26,7 @@ from checks.engine import course
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SOLUTIONS = ROOT / "solutions"
-REFERENCE_MODULES = ("_validation", "penalty", "gradient", "decay", "closed_form")
+REFERENCE_MODULES = ("_validation", "penalty", "gradient", "decay", "closed_form", "shrinkage")
 
 
 def _load(path: Path, name: str):
@@ -165,6 +165,141 @@ def test_an_orthogonal_design_gives_an_exact_zero_weight_at_every_lambda(ridge):
     says("closed-form", "w^* = (4/(4+\\lambda),\\ 0)")
 
 
+def test_no_lesson_calls_a_ridge_zero_a_coincidence_or_denies_it_at_every_lambda():
+    for name in ("closed-form", "choosing-lambda", "geometry"):
+        text = _flat(page(name))
+        for claim in ("by a coincidence of the data", "only through the data", "at any finite", "at finite $\\lambda$"):
+            assert claim not in text, f"docs/lessons/{name}.md still says {claim!r}"
+
+
+def ends_of_the_path(X, y):
+    """Least-squares weights and ``Xcᵀyc``, the limit of ``λ·w*(λ)`` as λ → ∞."""
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    xty = Xc.T @ yc
+    return np.linalg.solve(Xc.T @ Xc, xty), xty
+
+
+def has_a_forced_sign_change(X, y):
+    w_ols, xty = ends_of_the_path(X, y)
+    return bool(np.any(np.sign(w_ols) != np.sign(xty)))
+
+
+def random_data_set(rng, correlation, n=50, d=6):
+    """The experiment of closed-form.md: y = X w_true + ε, features pairwise correlated as given."""
+    X = np.sqrt(1 - correlation) * rng.normal(size=(n, d)) + np.sqrt(correlation) * rng.normal(size=(n, 1))
+    return X, X @ rng.normal(size=d) + rng.normal(size=n)
+
+
+def test_lambda_times_the_weights_tends_to_xc_transpose_yc(ridge):
+    X, y = numbers.ridge_trace_data()
+    _, xty = ends_of_the_path(X, y)
+    lam = 1e9
+    np.testing.assert_allclose(lam * ridge(X, y, lam)[0], xty, rtol=1e-6)
+    says("closed-form", r"$\lambda\, w^* \to X_c^\top y_c$")
+
+
+def test_the_trace_weights_whose_end_signs_differ_are_w2_and_w6_and_both_cross_zero(ridge):
+    X, y = numbers.ridge_trace_data()
+    w_ols, xty = ends_of_the_path(X, y)
+    assert list(np.flatnonzero(np.sign(w_ols) != np.sign(xty)) + 1) == [2, 6]
+    for j in (1, 5):
+        assert np.sign(ridge(X, y, 1e-6)[0][j]) == -np.sign(ridge(X, y, 1e6)[0][j])
+    says("closed-form", "the least-squares signs of $w_2$ and $w_6$ differ")
+
+
+def test_w6_of_the_trace_crosses_zero_near_17_9_and_grows_again_before_it_falls(ridge):
+    X, y = numbers.ridge_trace_data()
+    crossing = numbers.zero_crossing(ridge, X, y, 5, 1.0, 100.0)
+    assert f"{crossing:.3g}" == "17.9"
+    assert abs(ridge(X, y, crossing)[0][5]) < 1e-8
+    lams = np.logspace(np.log10(crossing), 4, 2001)[1:]
+    w6 = np.array([ridge(X, y, float(lam))[0][5] for lam in lams])
+    assert np.all(np.sign(w6) == -np.sign(ridge(X, y, 0.0)[0][5]))  # the other side of zero, all the way
+    k = int(np.argmax(np.abs(w6)))
+    regrown, regrown_lam = abs(w6[k]), lams[k]
+    assert 0 < k < lams.size - 1 and abs(w6[-1]) < regrown / 10  # it grows, peaks, and falls again
+    assert round(regrown_lam, -2) == 100
+    says("closed-form", r"near $\lambda \approx 17.9$", f"to {regrown:.3g} near $\\lambda \\approx 100$")
+
+
+def test_on_the_figure_s_lambda_range_four_trace_weights_fall_steadily_and_w2_w6_cross_zero(ridge):
+    """What the ridge-trace figure shows (λ from 0.01 to 10 000), for its caption and alt text."""
+    X, y = numbers.ridge_trace_data()
+    W = np.array([ridge(X, y, float(lam))[0] for lam in np.logspace(-2, 4, 600)])
+    steady = [j + 1 for j in range(6) if np.all(np.diff(np.abs(W[:, j])) <= 1e-15)]
+    crossing = [j + 1 for j in range(6) if np.any(np.diff(np.sign(W[:, j])))]
+    assert steady == [1, 3, 4, 5] and crossing == [2, 6]
+    assert np.abs(W[-1]).max() < 0.01 * np.abs(W[0]).max()  # all near zero at the right edge
+
+
+def test_about_half_of_random_data_sets_have_a_weight_that_must_change_sign(ridge):
+    shares = {}
+    for correlation in (0.0, 0.5):
+        rng = np.random.default_rng(0)
+        data_sets = [random_data_set(rng, correlation) for _ in range(2000)]
+        forced = [d for d in data_sets if has_a_forced_sign_change(*d)]
+        shares[correlation] = round(100 * len(forced) / len(data_sets))
+        for X, y in forced[:20]:  # the sign change is real along the reference's path
+            w_ols, xty = ends_of_the_path(X, y)
+            j = int(np.flatnonzero(np.sign(w_ols) != np.sign(xty))[0])
+            assert np.sign(ridge(X, y, 1e-9)[0][j]) == np.sign(w_ols[j])
+            assert np.sign(ridge(X, y, 1e9)[0][j]) == np.sign(xty[j]) != np.sign(w_ols[j])
+    assert 40 <= shares[0.0] <= 60 and shares[0.5] > shares[0.0]
+    says("closed-form", "among 2000 random data sets of $N = 50$ samples and 6", f"{shares[0.0]}% have such a weight")
+    says("closed-form", f"correlated at 0.5, {shares[0.5]}% do")
+    says("choosing-lambda", "about half of those with independent features, and more with correlated ones")
+
+
+def test_a_weight_can_cross_zero_twice(ridge):
+    rng = np.random.default_rng(551)
+    X, y = rng.normal(size=(8, 3)), rng.normal(size=8)
+    signs = [np.sign(ridge(X, y, lam)[0][1]) for lam in (0.01, 2.0, 100.0)]
+    assert signs == [-1, 1, -1]
+    says("closed-form", "can also cross zero more than once")
+
+
+def test_each_weight_is_a_ratio_of_polynomials_in_lambda(ridge):
+    rng = np.random.default_rng(12)
+    X, y = rng.normal(size=(20, 3)), rng.normal(size=20)
+    Xc = X - X.mean(axis=0)
+    lams = np.array([0.5, 1.0, 2.0, 4.0, 8.0, 16.0])
+
+    def numerator(lam):  # det(XcᵀXc + λI) · w*(λ)
+        return np.linalg.det(Xc.T @ Xc + lam * np.eye(3)) * ridge(X, y, float(lam))[0]
+
+    values = np.array([numerator(lam) for lam in lams])
+    for j in range(3):  # a polynomial of degree d − 1 = 2 through three points predicts the rest
+        coefficients = np.polyfit(lams[:3], values[:3, j], 2)
+        np.testing.assert_allclose(np.polyval(coefficients, lams[3:]), values[3:, j], rtol=1e-8)
+    says("closed-form", "Every weight is a ratio of two polynomials in $\\lambda$")
+
+
+def test_correlation_moves_a_zero_least_squares_weight_off_the_axis(ridge):
+    rng = np.random.default_rng(13)
+    n = 40
+    x1 = rng.normal(size=n)
+    X = np.column_stack([x1, 0.6 * x1 + rng.normal(size=n)])
+    Xc = X - X.mean(axis=0)
+    noise = rng.normal(size=n)
+    noise -= Xc @ np.linalg.lstsq(Xc, noise, rcond=None)[0]  # no part of it that the features explain
+    y = 2.0 * X[:, 0] + noise
+    assert abs(ridge(X, y, 0.0)[0][1]) < 1e-12  # least squares: w2 = 0
+    for lam in (0.1, 1.0, 10.0, 100.0):
+        assert abs(ridge(X, y, lam)[0][1]) > 1e-3
+    says("geometry", "weight of zero does *not* stay zero", "weight of zero stays zero")
+
+
+def test_uncorrelated_features_keep_every_weight_on_its_side_of_zero(ridge):
+    rng = np.random.default_rng(14)
+    A = rng.normal(size=(30, 2))
+    X = np.linalg.qr(A - A.mean(axis=0))[0] * np.array([3.0, 0.5])  # centred orthogonal columns: uncorrelated
+    y = rng.normal(size=30)
+    w_ols = ridge(X, y, 0.0)[0]
+    for lam in np.logspace(-3, 4, 50):
+        assert np.all(np.sign(ridge(X, y, float(lam))[0]) == np.sign(w_ols))
+    says("geometry", "the contact lies on an axis only when")
+
+
 def test_no_lesson_says_ridge_never_gives_an_exact_zero():
     for name in ("closed-form", "choosing-lambda", "geometry"):
         text = page(name)
@@ -294,6 +429,103 @@ def test_penalized_bias_makes_the_fit_depend_on_a_shift_of_y_but_not_on_its_scal
     says("bias", "where zero", "multiplied by 1000")
     for name in ("bias", "choosing-lambda"):
         assert "units of $y$" not in page(name)
+
+
+def test_penalized_bias_with_centred_features_shrinks_only_the_bias(ridge):
+    rng = np.random.default_rng(15)
+    n, lam = 30, 3.0
+    A = rng.normal(size=(n, 2))
+    X = A - A.mean(axis=0)
+    y = X @ np.array([1.0, -1.0]) + 5 + rng.normal(size=n)
+
+    def penalized_bias(X, y):  # minimizes J with (λ/N)·b² added
+        Xa = np.column_stack([np.ones(len(y)), X])
+        theta = np.linalg.solve(Xa.T @ Xa + lam * np.eye(3), Xa.T @ y)
+        return theta[1:], theta[0]
+
+    w, b = penalized_bias(X, y)
+    np.testing.assert_allclose(w, ridge(X, y, lam)[0], atol=1e-12)
+    assert b == pytest.approx(n / (n + lam) * y.mean(), rel=1e-12)
+    w_shift, b_shift = penalized_bias(X, y + 273.15)
+    np.testing.assert_allclose(w_shift, w, atol=1e-12)
+    assert b_shift - b == pytest.approx(n / (n + lam) * 273.15, rel=1e-12)
+    uncentred = X + np.array([4.0, -2.0])
+    (w_u, b_u), (w_u_shift, b_u_shift) = penalized_bias(uncentred, y), penalized_bias(uncentred, y + 273.15)
+    assert np.abs(w_u_shift - w_u).max() > 1e-3 and 0 < b_u_shift - b_u < 273.15  # b follows only part of it
+    says("bias", r"$b = \frac{N}{N+\lambda}\,\bar y$", "If the features are not centred, the weights change too")
+    for name in ("bias", "choosing-lambda"):
+        assert "and the weights change too" not in _flat(page(name))
+        assert "the weights compensate" not in _flat(page(name))
+
+
+def test_a_zero_singular_value_needs_dependent_columns_or_centring(ref):
+    factors = ref["shrinkage"].shrinkage_factors
+    rng = np.random.default_rng(16)
+    wide = rng.normal(size=(4, 10))
+    assert np.all(factors(wide, 1.0, fit_intercept=False) > 0.1)  # d > N, no intercept: no zero
+    square = rng.normal(size=(6, 6))
+    with_intercept = factors(square, 1.0)
+    assert with_intercept.size == 6 and abs(with_intercept[-1]) < 1e-12  # d = N with an intercept: one zero
+    assert np.all(with_intercept[:-1] > 0.01)
+    tall = rng.normal(size=(20, 3))
+    copy = factors(np.column_stack([tall, tall[:, 0]]), 1.0, fit_intercept=False)
+    assert abs(copy[-1]) < 1e-12 and np.all(copy[:-1] > 0.1)
+    says("closed-form", "more features than samples alone give no zero", "there is a zero as soon as $d \\ge N$")
+    assert "or more features than samples)" not in page("closed-form")
+
+
+def test_degrees_of_freedom_tend_to_the_rank_as_lambda_tends_to_zero_from_above(ref):
+    df = ref["shrinkage"].effective_degrees_of_freedom
+    rng = np.random.default_rng(17)
+    tall = rng.normal(size=(20, 3))
+    X = np.column_stack([tall, tall[:, 0] + tall[:, 1]])  # rank 3 of 4 columns
+    assert np.linalg.matrix_rank(X - X.mean(axis=0)) == 3
+    assert df(X, 1e-10) == pytest.approx(3, abs=1e-6)
+    assert df(tall, 1e-10) == pytest.approx(3, abs=1e-6)
+    says("closed-form", r"As $\lambda \to 0^+$, $\operatorname{df}(\lambda) \to \operatorname{rank}(X_c)$")
+    assert r"\operatorname{df}(0)" not in page("closed-form")
+
+
+def test_degrees_of_freedom_of_the_trace_data_at_lambda_10(ref):
+    X, _ = numbers.ridge_trace_data()
+    df = ref["shrinkage"].effective_degrees_of_freedom(X, 10.0)
+    says("closed-form", f'"the fit uses {df:.2g} of its {X.shape[1]} weight parameters"', "what $\\lambda = 10$ means")
+
+
+def test_covariance_eigenvalues_against_lambda_are_the_forgotten_1_over_n(ref):
+    factors = ref["shrinkage"].shrinkage_factors
+    rng = np.random.default_rng(18)
+    n, lam = 25, 2.0
+    X = rng.normal(size=(n, 3))
+    covariance = np.linalg.eigvalsh(np.cov(X.T, bias=True))[::-1]
+    np.testing.assert_allclose(covariance / (covariance + lam), factors(X, n * lam), rtol=1e-10)
+    says("closed-form", "a penalty $N$ times too strong", "[the forgotten $1/N$](gradient.md)")
+    assert "counted twice" not in page("closed-form")
+
+
+def test_the_source_text_counts_of_gradient_and_conventions_agree():
+    says("conventions", "no $1/N$ on the penalty (three source texts)")
+    says("gradient", "one of the course's source texts reports making it", "Three other source texts leave the $1/N$ out")
+
+
+def test_full_column_rank_means_the_centred_data():
+    rng = np.random.default_rng(19)
+    X = rng.normal(size=(3, 3))
+    assert np.linalg.matrix_rank(X) == 3 and np.linalg.matrix_rank(X - X.mean(axis=0)) == 2
+    for name in ("closed-form", "choosing-lambda", "geometry"):
+        assert "full-column-rank data" not in page(name)
+    says("closed-form", "(when $X_c$ has full column rank)")
+
+
+def test_the_readme_sends_students_to_the_release_and_counts_no_files_in_words():
+    from tools import release
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    students = _flat(readme.split("## For students", 1)[1].split("\n## ", 1)[0])
+    assert f"`nox -s release` builds it as `dist/{release.DEFAULT_OUT.name}`" in students
+    assert "holds no solutions" in students and "not in the instructors' repository" in students
+    for word in numbers.NUMBER_WORDS[2:]:
+        assert f"{word} files" not in readme and f"{word} exercise files" not in readme
 
 
 def test_centred_gram_matrix_is_singular_already_when_d_equals_n():
