@@ -29,6 +29,10 @@ jail as a sibling module, the grader as ``checks.engine.sandbox.protocol``.
 
 import struct
 
+# Bound here, before any submitted module is imported: a submission that replaces
+# a builtin (``builtins.isinstance = ...``) changes its own code, never the protocol's.
+from builtins import bytearray, bytes, dict, isinstance, len, list, memoryview, range, repr, str, tuple, type  # noqa: UP029
+
 import numpy
 
 MAX_FRAME_BYTES = 8 * 2**20  # a reply: 100,000 numbers take ~1 MB

@@ -22,6 +22,9 @@ import sys
 import time
 import traceback
 
+# Bound before the submission is imported, which may replace builtins in its own process.
+from builtins import callable, getattr, len, list, str  # noqa: UP029
+
 import numpy  # noqa: F401 - loaded once here, so that each forked worker has it
 
 _here = os.path.dirname(os.path.abspath(__file__))
