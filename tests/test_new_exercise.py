@@ -1,0 +1,123 @@
+"""``nox -s new-exercise -- NAME`` writes a whole exercise, and nothing else needs an edit.
+
+The generator runs in a throw-away copy of the kit (its tracked files, committed
+to a fresh git repository), so ``git status`` there shows exactly what it wrote.
+The copy must then pass the kit's pack checks, grade the new reference with
+full marks and the new stub with zero, and list the new exercise in the site's
+navigation and the Classroom workflow.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.bank import ROOT
+from tools import new_exercise
+
+NAME = "demo"
+GIT = ["git", "-c", "user.name=Ridge Lab", "-c", "user.email=kit@example.invalid", "-c", "commit.gpgsign=false"]
+
+
+def _run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def _copy_of_the_kit(destination: Path) -> Path:
+    """The kit's tracked files (as they are in the working tree), committed to a new repository."""
+    tracked = _run(["git", "ls-files", "-z"], ROOT).stdout.split("\0")
+    for name in filter(None, tracked):
+        source = ROOT / name
+        if source.is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the kit"]):
+        done = _run([*GIT, *command], destination)
+        assert done.returncode == 0, done.stderr
+    return destination
+
+
+@pytest.fixture(scope="module")
+def kit_with_new_exercise(tmp_path_factory) -> Path:
+    kit = _copy_of_the_kit(tmp_path_factory.mktemp("kit"))
+    made = _run([sys.executable, "-m", "tools.new_exercise", NAME], kit)
+    assert made.returncode == 0, made.stderr
+    return kit
+
+
+def test_it_writes_exactly_the_exercise_files_and_changes_no_other(kit_with_new_exercise):
+    status = _run(["git", "status", "--porcelain", "--untracked-files=all"], kit_with_new_exercise).stdout.splitlines()
+    assert all(line.startswith("?? ") for line in status), status
+    assert sorted(line[3:] for line in status) == sorted(path.replace("NAME", NAME) for path in new_exercise.FILES)
+
+
+def test_it_refuses_an_existing_exercise_and_a_bad_name(kit_with_new_exercise):
+    for name in (NAME, "Not-A-Module"):
+        refused = _run([sys.executable, "-m", "tools.new_exercise", name], kit_with_new_exercise)
+        assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
+
+
+def test_the_pack_checks_pass_with_it(kit_with_new_exercise):
+    checked = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_packs.py"], kit_with_new_exercise)
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+    assert (
+        f"[{NAME}]"
+        in _run(
+            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", "tests/test_packs.py"],
+            kit_with_new_exercise,
+        ).stdout
+    )
+
+
+def _graded(kit: Path, folder: str) -> dict:
+    report = kit / f"report-{folder}.json"
+    _run([sys.executable, "-m", "checks.engine.grade", folder, "--only", NAME, "--report", str(report)], kit)
+    return json.loads(report.read_text())
+
+
+def test_its_reference_gets_full_marks_and_its_stub_zero(kit_with_new_exercise):
+    reference = _graded(kit_with_new_exercise, "solutions")
+    stub = _graded(kit_with_new_exercise, "exercises")
+    assert reference["max_score"] > 0 and reference["score"] == reference["max_score"], reference["tests"]
+    assert stub["score"] == 0 and stub["max_score"] == reference["max_score"]
+    assert {test["tags"][0] for test in reference["tests"]} == {NAME}
+
+
+def test_the_bank_checks_pass_with_it(kit_with_new_exercise):
+    """Its mistakes each lose points (on its module only) with their own diagnosis; its alternatives get full marks."""
+    checked = _run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_mistake_bank.py",
+            "tests/test_alternatives.py",
+            "-k",
+            f"{NAME} or every or counts",
+        ],
+        kit_with_new_exercise,
+        timeout=1800,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+
+
+def test_the_classroom_workflow_and_the_site_list_it(kit_with_new_exercise):
+    probe = (
+        "from tools import classroom\n"
+        "import sys; sys.path.insert(0, 'docs/hooks')\n"
+        "import lesson_nav\n"
+        "print(classroom.workflow().count('grade_module.py " + NAME + "'))\n"
+        "print(lesson_nav.lesson_pages())\n"
+    )
+    out = _run([sys.executable, "-c", probe], kit_with_new_exercise)
+    assert out.returncode == 0, out.stderr
+    steps, lessons = out.stdout.splitlines()
+    assert steps == "1" and f"lessons/{NAME}.md" in lessons
