@@ -10,9 +10,9 @@ exercise needs no edit of ``mkdocs.yml``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import hook_kit
 from mkdocs.exceptions import PluginError
 
 LESSONS_NAV_TITLE = "Lessons"
@@ -20,12 +20,7 @@ LESSONS_NAV_TITLE = "Lessons"
 
 def exercise_lessons(kit: Path) -> list[str]:
     """The lesson page of every exercise of the kit in folder ``kit``, in pack order, each once."""
-    if str(kit) not in sys.path:
-        sys.path.insert(0, str(kit))
-    from checks.engine import course
-
-    course.packs.cache_clear()  # `mkdocs serve` rebuilds after edits to a pack
-    pages = [pack.lesson.split("#")[0] for pack in course.packs()]
+    pages = [pack.lesson.split("#")[0] for pack in hook_kit.course_of(kit).packs()]
     return list(dict.fromkeys(pages))
 
 
