@@ -10,6 +10,7 @@ navigation and the Classroom workflow.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -109,15 +110,22 @@ def test_the_bank_checks_pass_with_it(kit_with_new_exercise):
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
 
 
-def test_the_classroom_workflow_and_the_site_list_it(kit_with_new_exercise):
-    probe = (
-        "from tools import classroom\n"
-        "import sys; sys.path.insert(0, 'docs/hooks')\n"
-        "import lesson_nav\n"
-        "print(classroom.workflow().count('grade_module.py " + NAME + "'))\n"
-        "print(lesson_nav.lesson_pages())\n"
+def test_the_classroom_workflow_grades_it(kit_with_new_exercise):
+    probe = "from tools import classroom\nprint(classroom.workflow())"
+    workflow = _run([sys.executable, "-c", probe], kit_with_new_exercise)
+    assert workflow.returncode == 0, workflow.stderr
+    assert f"command: python -I ../ridge-lab-grading/grade_module.py {NAME}\n" in workflow.stdout
+
+
+def test_the_site_builds_strict_with_its_lesson_and_exercise_page(kit_with_new_exercise, tmp_path):
+    pytest.importorskip("mkdocs")
+    built = _run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        kit_with_new_exercise,
+        timeout=900,
     )
-    out = _run([sys.executable, "-c", probe], kit_with_new_exercise)
-    assert out.returncode == 0, out.stderr
-    steps, lessons = out.stdout.splitlines()
-    assert steps == "1" and f"lessons/{NAME}.md" in lessons
+    assert built.returncode == 0, built.stderr[-3000:]
+    home = (tmp_path / "index.html").read_text(encoding="utf-8")
+    lessons = re.findall(r'href="(lessons/[a-z-]+/)"', home)
+    assert lessons.index(f"lessons/{NAME}/") == lessons.index("lessons/closed-form/") + 1, lessons
+    assert f'href="exercises/{NAME}/"' in home
