@@ -3,8 +3,11 @@
 The generator runs in a throw-away copy of the kit (its tracked files, committed
 to a fresh git repository), so ``git status`` there shows exactly what it wrote.
 The copy must then pass the kit's pack checks, grade the new reference with
-full marks and the new stub with zero, and list the new exercise in the site's
-navigation and the Classroom workflow.
+full marks and the new stub with zero, build the site with the new lesson in
+its navigation, and grade the new module in the Classroom workflow. The bank
+checks (mistakes, alternatives, reference, computing nothing) run on a copy
+holding the new exercise alone: their fixtures grade every entry of every
+module, which the kit's own run of them already does for the others.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.engine import course
 from tests.bank import ROOT
 from tools import new_exercise
 
@@ -89,25 +93,37 @@ def test_its_reference_gets_full_marks_and_its_stub_zero(kit_with_new_exercise):
     assert {test["tags"][0] for test in reference["tests"]} == {NAME}
 
 
-def test_the_bank_checks_pass_with_it(kit_with_new_exercise):
-    """Its mistakes each lose points (on its module only) with their own diagnosis; its alternatives get full marks."""
+@pytest.fixture(scope="module")
+def kit_of_the_new_exercise_alone(kit_with_new_exercise, tmp_path_factory) -> Path:
+    """The copy without the other exercises: the bank's fixtures then grade only the new exercise's entries."""
+    alone = tmp_path_factory.mktemp("alone") / "kit"
+    shutil.copytree(kit_with_new_exercise, alone, ignore=shutil.ignore_patterns(".git", "__pycache__"))
+    for module in course.modules():
+        shutil.rmtree(alone / "checks" / "packs" / module)
+        for folder in ("exercises", "solutions", "tests/mistakes", "tests/alternatives", "tests/alternatives/loops"):
+            (alone / folder / f"{module}.py").unlink(missing_ok=True)
+    return alone
+
+
+def test_the_bank_checks_pass_with_it(kit_of_the_new_exercise_alone):
+    """Its mistakes lose points with their own diagnosis and catch every check; alternatives and the reference get full marks."""
+    suites = [
+        "tests/test_mistake_bank.py",
+        "tests/test_alternatives.py",
+        "tests/test_reference.py",
+        "tests/test_computing_nothing.py",
+    ]
     checked = _run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_mistake_bank.py",
-            "tests/test_alternatives.py",
-            "-k",
-            f"{NAME} or every or counts",
-        ],
-        kit_with_new_exercise,
-        timeout=1800,
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites], kit_of_the_new_exercise_alone, timeout=1800
     )
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
+    assert (
+        f"[{NAME}_value.sum_not_mean]"
+        in _run(
+            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", suites[0]],
+            kit_of_the_new_exercise_alone,
+        ).stdout
+    )
 
 
 def test_the_classroom_workflow_grades_it(kit_with_new_exercise):

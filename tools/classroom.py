@@ -66,6 +66,7 @@ def verify_script(modules: list[str]) -> str:
         FINGERPRINT=FINGERPRINT_PLACEHOLDER,
         LOCK_SHA256=LOCK_PLACEHOLDER,
         MODULES=",".join(modules),
+        EXERCISES=course.course()["exercises"],
         LOCK=kit.GRADE_LOCK,
         GRADING_FOLDER=GRADING_FOLDER,
     )
