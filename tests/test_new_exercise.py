@@ -67,6 +67,13 @@ def test_it_refuses_an_existing_exercise_and_a_bad_name(kit_with_new_exercise):
         assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
 
 
+def test_its_files_pass_the_kits_lint_and_format(kit_with_new_exercise):
+    files = [path.replace("NAME", NAME) for path in new_exercise.FILES if path.endswith(".py")]
+    for command in (["check"], ["format", "--check"]):
+        done = _run([sys.executable, "-m", "ruff", *command, *files], kit_with_new_exercise)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_the_pack_checks_pass_with_it(kit_with_new_exercise):
     checked = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_packs.py"], kit_with_new_exercise)
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
@@ -113,17 +120,16 @@ def test_the_bank_checks_pass_with_it(kit_of_the_new_exercise_alone):
         "tests/test_reference.py",
         "tests/test_computing_nothing.py",
     ]
+    # These two prove the engine deterministic on named entries of the course's own bank, absent from this copy.
+    engine_only = ["test_grading_twice_gives_the_same_report", "test_only_gives_the_same_verdicts_as_a_full_run"]
+    deselected = [option for test in engine_only for option in ("--deselect", f"tests/test_reference.py::{test}")]
     checked = _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites], kit_of_the_new_exercise_alone, timeout=1800
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *suites, *deselected],
+        kit_of_the_new_exercise_alone,
+        timeout=1800,
     )
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
-    assert (
-        f"[{NAME}_value.sum_not_mean]"
-        in _run(
-            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider", suites[0]],
-            kit_of_the_new_exercise_alone,
-        ).stdout
-    )
+    # test_bank_counts there asserts that the bank's modules are exactly the new one: the run is not vacuous.
 
 
 def test_the_classroom_workflow_grades_it(kit_with_new_exercise):
