@@ -185,9 +185,7 @@ def merge_grades(session: nox.Session) -> None:
     run_student(session, "-m", "checks.engine.bulk.shards")
 
 
-@nox.session(name="new-exercise", venv_backend="none")
+@nox.session(name="new-exercise", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def new_exercise(session: nox.Session) -> None:
-    """Write the skeleton of a new exercise: nox -s new-exercise -- NAME (see CONTRIBUTING.md)."""
-    import sys
-
-    session.run(sys.executable, "-m", "tools.new_exercise", *session.posargs, external=True)
+    """Write every file of a new exercise: nox -s new-exercise -- NAME (see CONTRIBUTING.md)."""
+    run_student(session, "-m", "tools.new_exercise")

@@ -211,7 +211,7 @@ def test_the_class_report_rebuilds_from_the_reports_alone(klass, tmp_path):
     assert (tmp_path / "report.html").read_text() == classreport.build(klass)
 
 
-@pytest.mark.parametrize("workflow", ["grade-class.yml", "classroom.yml"])
+@pytest.mark.parametrize("workflow", ["grade-class.yml"])  # the Classroom workflow: tests/test_classroom.py
 def test_the_workflows_follow_githubs_schema(workflow):
     completed = subprocess.run(
         [

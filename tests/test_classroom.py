@@ -22,19 +22,46 @@ from tests.conftest import ROOT
 from tests.instructor import correct_submission, release_folder, release_zip  # noqa: F401 - fixtures
 from tools import classroom, kit
 
-WORKFLOW = ROOT / ".github" / "workflows" / "classroom.yml"
+
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory) -> Path:
+    """The workflow as ``python -m tools.classroom --out FILE`` writes it."""
+    path = tmp_path_factory.mktemp("workflow") / "classroom.yml"
+    written = subprocess.run(
+        [sys.executable, "-m", "tools.classroom", "--out", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert written.returncode == 0, written.stderr
+    return path
 
 
-def _steps(path: Path = WORKFLOW) -> list[dict]:
+def _steps(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text())["jobs"]["run-autograding-tests"]["steps"]
 
 
-def test_the_committed_workflow_is_the_generated_one():
-    assert WORKFLOW.read_text() == classroom.workflow(), "run python -m tools.classroom"
+def test_the_kit_holds_no_copy_of_the_workflow():
+    """It is generated from the packs at release time, so a new exercise needs no edit of a workflow file."""
+    assert not (ROOT / classroom.WORKFLOW).exists()
 
 
-def test_the_workflow_has_classrooms_form():
-    document = yaml.safe_load(WORKFLOW.read_text())
+def test_the_workflow_follows_githubs_schema(workflow):
+    completed = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_the_released_workflow_is_the_generated_one_with_the_hashes(release_folder):
+    released = (release_folder / classroom.WORKFLOW).read_text()
+    lock_sha256 = hashlib.sha256((ROOT / kit.GRADE_LOCK).read_bytes()).hexdigest()
+    assert released == classroom.release_workflow(kit.fingerprint(), lock_sha256)
+    assert classroom.FINGERPRINT_PLACEHOLDER not in released and classroom.LOCK_PLACEHOLDER not in released
+
+
+def test_the_workflow_has_classrooms_form(workflow):
+    document = yaml.safe_load(workflow.read_text())
     assert document["on"] == ["push", "repository_dispatch"]
     assert document["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
     assert list(document["jobs"]) == ["run-autograding-tests"]
@@ -52,14 +79,14 @@ def test_the_workflow_has_classrooms_form():
         assert set(step["with"]) == {"test-name", "setup-command", "command", "timeout", "max-score"}
 
 
-def test_workflow_points_equal_the_kits_points(stub_grade):
-    points = {s["id"]: s["with"]["max-score"] for s in _steps() if "id" in s}
+def test_workflow_points_equal_the_kits_points(workflow, stub_grade):
+    points = {s["id"]: s["with"]["max-score"] for s in _steps(workflow) if "id" in s}
     assert points == {module: maximum for module, (_, maximum) in stub_grade.module_scores().items()}
 
 
-def test_the_workflow_installs_the_verified_lock_after_verifying_it():
-    names = [s.get("name") for s in _steps()]
-    install = next(s["run"] for s in _steps() if "pip install" in str(s.get("run", "")))
+def test_the_workflow_installs_the_verified_lock_after_verifying_it(workflow):
+    names = [s.get("name") for s in _steps(workflow)]
+    install = next(s["run"] for s in _steps(workflow) if "pip install" in str(s.get("run", "")))
     assert names.index("Verify the checks") < names.index("Install the grader's requirements")
     words = install.split()
     assert "--require-hashes" in words and words[words.index("-r") + 1] == f"{classroom.GRADING_FOLDER}/{kit.GRADE_LOCK}"
@@ -73,7 +100,7 @@ def _classroom_repo(release_folder: Path, tmp_path: Path) -> Path:
 
 def _run_workflow(repo: Path, module: str) -> subprocess.CompletedProcess:
     """Run the verification step, then ``module``'s grading command; return the command's outcome."""
-    steps = _steps(repo / ".github" / "workflows" / "classroom.yml")
+    steps = _steps(repo / classroom.WORKFLOW)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     prepare = next(s["run"] for s in steps if s.get("name") == "Verify the checks")
     prepared = subprocess.run(["bash", "-e", "-c", prepare], cwd=repo, env=env, capture_output=True, text=True, timeout=120)

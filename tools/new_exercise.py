@@ -1,10 +1,16 @@
-"""Write the skeleton of a new exercise: ``nox -s new-exercise -- NAME``.
+"""Write a new exercise: ``nox -s new-exercise -- NAME``.
 
 Creates, and never overwrites, every file an exercise needs (see
 CONTRIBUTING.md, "Adding an exercise"): the stub, the reference, the pack
 (``pack.toml``, ``pack.py``, ``__init__.py``, ``test_NAME.py``), a lesson page
-with a quiz stub, and the mistake-bank and alternatives files. Then prints
-what is left to fill in. ``nox -s verify`` names every missing piece.
+with a quiz, the mistake bank and the alternatives (also the loops-and-lists
+one). No other file needs an edit: the grader, the site's navigation and the
+Classroom workflow take the exercise from its pack.
+
+The files hold a small working placeholder exercise (``NAME_value(X)``, the
+mean of the squared entries of ``X``), so the kit passes ``nox -s verify``
+with it from the start; the author then replaces it piece by piece, and verify
+names each missing or inconsistent piece.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ FILES = {
     "docs/lessons/NAME.md": "lesson.md.tmpl",
     "tests/mistakes/NAME.py": "mistakes.py.tmpl",
     "tests/alternatives/NAME.py": "alternatives.py.tmpl",
+    "tests/alternatives/loops/NAME.py": "loops.py.tmpl",
 }
 
 
@@ -41,7 +48,7 @@ def skeleton(name: str) -> dict[str, str]:
         "NAME": name,
         "FUNCTION": function,
         "ORDER": str(max((pack.order for pack in course.packs()), default=0) + 1),
-        "DOCSTRING": kit.fill(kit.template("new_exercise/docstring.txt"), FUNCTION=function),
+        "DOCSTRING": kit.template("new_exercise/docstring.txt"),
     }
     files = {}
     for path, template in FILES.items():
@@ -73,13 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(text, encoding="utf-8")
         print(f"  wrote {path}")
     print(
-        "\nLeft to fill in (CONTRIBUTING.md, 'Adding an exercise'):\n"
+        f"\nThese files hold a working placeholder exercise, {arguments.name}_value(X). Replace it, piece by piece\n"
+        "(CONTRIBUTING.md, 'Adding an exercise'), running nox -s verify after each:\n"
         "  1. the functions and docstrings in exercises/ and solutions/;\n"
         "  2. pack.toml: title, summary, hints, every function's parameters and returns;\n"
         "  3. pack.py: EXAMPLE_CALLS, an oracle derived differently, MISCONCEPTIONS;\n"
-        "  4. test_<name>.py: one check per property;\n"
+        f"  4. test_{arguments.name}.py: one check per mathematical property;\n"
         "  5. the lesson and its quiz; the mistake bank and the alternatives.\n"
-        "Then run nox -s verify: it names every missing or inconsistent piece."
+        "No other file needs an edit: nox -s verify names every missing or inconsistent piece."
     )
     return 0
 

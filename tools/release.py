@@ -38,14 +38,14 @@ DEFAULT_OUT = ROOT / "dist" / "ridge-lab-student.zip"
 PREFIX = "ridge-lab"
 CANARY = kit.CANARY
 MANIFEST = "MANIFEST.json"
-WORKFLOW = ".github/workflows/classroom.yml"
+WORKFLOW = classroom.WORKFLOW
 NEVER = ("solutions", "tests", "tools", "build", "dist")
 # Besides exercises/, checks/ and docs/: what a student needs to run the grader and the site.
-KIT_FILES = ("mkdocs.yml", "noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", ".gitignore", WORKFLOW)
+KIT_FILES = ("mkdocs.yml", "noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", ".gitignore")
 
 
 class LeakError(Exception):
-    """The release cannot be built safely (a canary, a forbidden path, an ungenerated workflow)."""
+    """The release cannot be built safely (a canary, a forbidden path)."""
 
 
 def manifest(source: Path = ROOT) -> dict:
@@ -120,13 +120,8 @@ def release_files(source: Path = ROOT) -> dict[str, bytes]:
     for name in KIT_FILES:
         if (source / name).is_file():
             add(source / name)
-    # The Classroom workflow checks the checks and the lock against the hashes written here.
-    try:
-        workflow = classroom.fill_release(
-            files[WORKFLOW].decode("utf-8"), kit.fingerprint(), kit.sha256(kit.grade_lock(source).read_bytes())
-        )
-    except ValueError as error:
-        raise LeakError(f"{WORKFLOW}: {error}") from None
+    # Generated from the packs; it checks the checks and the lock against the hashes written into it.
+    workflow = classroom.release_workflow(kit.fingerprint(), kit.sha256(kit.grade_lock(source).read_bytes()))
     files[WORKFLOW] = workflow.encode("utf-8")
     files["README.md"] = student_readme(source).encode("utf-8")
     return files

@@ -8,8 +8,8 @@ name; an unknown name stops the build.
 * ``exercise-count`` comes from the exercise list (the exercise packs
   through ``checks.engine.course``), written as a word ("five", "six", ...).
 * The ``trace-*`` numbers come from the data of the ridge-trace figure, the
-  ``dup-*`` numbers from a small data set with two near-duplicate features.
-  Both are solved with the reference ``ridge_closed_form`` from
+  ``dup-*`` numbers from a small data set with two near-duplicate features
+  (both defined in ``lesson_data.py``, the figures' data too). Both are solved with the reference ``ridge_closed_form`` from
   ``solutions/`` (``RIDGE_LAB_SOLUTIONS`` points elsewhere). The student
   release ships no ``solutions/``: then the same closed form is solved with
   NumPy here, and the hook says so in one INFO line. (``RIDGE_LAB_FIGURES=require``
@@ -22,9 +22,7 @@ hook: the kit's tests import it to check the numbers without MkDocs.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import os
 import re
 import sys
 from pathlib import Path
@@ -38,6 +36,16 @@ except ImportError:  # imported by the tests, without MkDocs
     def event_priority(priority):
         return lambda function: function
 
+
+# Loaded by its path (by MkDocs and by the kit's tests): its sibling modules must be importable.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import hook_kit  # noqa: E402
+import reference_solutions  # noqa: E402
+
+# The data sets, importable from here as before (tests/test_lesson_facts.py).
+from lesson_data import near_duplicate_data, ridge_trace_data  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.lesson_numbers")
 
@@ -60,53 +68,12 @@ def numpy_ridge(X, y, lam):
 
 def reference_ridge(folder: Path):
     """``ridge_closed_form`` from the reference modules in ``folder``, or None."""
-    if not all((folder / f"{m}.py").is_file() for m in REFERENCE_MODULES):
+    if reference_solutions.missing(folder, REFERENCE_MODULES):
         return None
-    saved = {m: sys.modules.pop(m) for m in REFERENCE_MODULES if m in sys.modules}
-    sys.path.insert(0, str(folder))
-    try:
-        return importlib.import_module("closed_form").ridge_closed_form
-    finally:
-        sys.path.remove(str(folder))
-        for m in REFERENCE_MODULES:
-            sys.modules.pop(m, None)
-        sys.modules.update(saved)
+    return reference_solutions.load(folder, REFERENCE_MODULES)["closed_form"].ridge_closed_form
 
 
 # --------------------------------------------------------------------- data
-
-
-def ridge_trace_data():
-    """The data of the ridge-trace figure (``fig_ridge_trace`` in figures.py).
-
-    Keep the two in step: tests/test_lesson_facts.py fails when they differ.
-    """
-    rng = np.random.default_rng(3)
-    n = 60
-    base = rng.normal(size=(n, 3))
-    X = np.column_stack(
-        [
-            base[:, 0],
-            base[:, 0] + 0.3 * rng.normal(size=n),  # a correlated pair
-            base[:, 1],
-            base[:, 2],
-            rng.normal(size=n),
-            rng.normal(size=n),
-        ]
-    )
-    w_true = np.array([2.0, -1.0, 1.5, -0.7, 0.4, 0.0])
-    y = X @ w_true + 1.0 + rng.normal(0, 1.0, n)
-    return X, y
-
-
-def near_duplicate_data():
-    """Two features that almost copy each other; the target uses both equally."""
-    rng = np.random.default_rng(32)
-    n = 40
-    x1 = rng.normal(size=n)
-    x2 = x1 + 0.05 * rng.normal(size=n)
-    y = 0.5 * x1 + 0.5 * x2 + rng.normal(0, 0.5, n)
-    return np.column_stack([x1, x2]), y
 
 
 DUPLICATE_LAMBDA = 10.0
@@ -164,12 +131,7 @@ def duplicate_facts(ridge):
 
 def exercise_count(root: Path) -> int:
     """How many exercise packs the course has (``checks/packs/``)."""
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    from checks.engine import course
-
-    course.packs.cache_clear()
-    return len(course.packs())
+    return len(hook_kit.course_of(root).packs())
 
 
 def as_word(count: int) -> str:
@@ -209,15 +171,11 @@ def fill(markdown: str, numbers: dict[str, str], where: str = "page") -> str:
 _numbers: dict[str, str] = {}
 
 
-def _root(config) -> Path:
-    return Path(config.config_file_path).resolve().parent
-
-
 def on_config(config):
     from mkdocs.exceptions import PluginError
 
-    root = _root(config)
-    folder = Path(os.environ.get("RIDGE_LAB_SOLUTIONS") or root / "solutions").resolve()
+    root = hook_kit.kit_folder(config)
+    folder = reference_solutions.solutions_folder(root)
     ridge = reference_ridge(folder)
     if ridge is None:
         log.info("lesson numbers: no reference solutions in %s; solving with NumPy", folder)

@@ -19,6 +19,7 @@ import sys
 EXPECTED_FINGERPRINT = "@FINGERPRINT@"
 EXPECTED_LOCK_SHA256 = "@LOCK_SHA256@"
 MODULES = "@MODULES@".split(",")
+EXERCISES = "@EXERCISES@"
 LOCK = "@LOCK@"
 GRADING_FOLDER = "@GRADING_FOLDER@"
 
@@ -99,7 +100,7 @@ def main():
     manifest = json.loads((repo / "MANIFEST.json").read_text())
     (work / "pyproject.toml").write_text(f'[project]\nname = "ridge-lab"\nversion = "{manifest["kit_version"]}"\n')
     for module in MODULES:
-        source = repo / "exercises" / f"{module}.py"
+        source = repo / EXERCISES / f"{module}.py"
         if source.is_file() and not source.is_symlink():
             shutil.copyfile(source, work / "submission" / f"{module}.py")
     print(f"checks verified ({EXPECTED_FINGERPRINT[:12]}); grading in {work}")
