@@ -121,6 +121,8 @@ def workflow() -> str:
         "      uses: actions/setup-python@v5",
         "      with:",
         f"        python-version: '{PYTHON_VERSION}'",
+        "    - name: Install bubblewrap (each module is graded as root in a jail)",
+        "      run: sudo apt-get install -y -qq bubblewrap",
         "    - name: Verify the checks",
         "      run: |",
         _indent(verify_script(modules), 8).rstrip("\n"),
@@ -136,7 +138,7 @@ def workflow() -> str:
             "      with:",
             f"        test-name: {module}",
             "        setup-command: ''",
-            f"        command: python -I {GRADING_FOLDER}/grade_module.py {module}",
+            f'        command: sudo -E env "PATH=$PATH" python -I {GRADING_FOLDER}/grade_module.py {module}',
             f"        timeout: {STEP_TIMEOUT_MINUTES}",
             f"        max-score: {points[module]}",
         ]

@@ -155,8 +155,10 @@ FIGURES = {
         fig_ridge_trace,
         alt=(
             "Ridge trace, two line charts against lambda on a log axis from 0.01 to 10,000. Left: six "
-            "coefficient curves; each starts at its least-squares value on the left and bends towards zero as"
-            " lambda grows, and all are near zero at the right edge. Right: the norm of the weight vector, "
+            "coefficient curves, each starting at its least-squares value on the left. Four of them (w1, w3, w4,"
+            " w5) fall steadily towards zero as lambda grows. Two cross zero: w2 starts negative, crosses near"
+            " lambda 6.4 and rises before falling back towards zero; w6 starts slightly below zero, crosses near"
+            " lambda 18 and rises a little before falling back. All are near zero at the right edge. Right: the norm of the weight vector, "
             "largest at small lambda, falling steadily towards zero and never rising."
         ),
         caption=(
