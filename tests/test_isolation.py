@@ -43,18 +43,21 @@ def test_grades_of_record_run_in_a_jail(reference_grade):
 
 
 READ_THE_MACHINE = """
-import os, pathlib
-_SEEN = {
-    "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
-    "kit": os.path.exists(@KIT@),
-    "other_copy": os.path.exists(@OTHER@),
-    "home": os.path.exists("/root") and os.listdir("/root"),
-    "etc": os.path.exists("/etc/passwd"),
-}
+import os
+_SEEN = [
+    what
+    for what, seen in (
+        ("another process", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()) != [1, os.getppid(), os.getpid()]),
+        ("the kit", os.path.exists(@KIT@)),
+        ("another copy of the course", os.path.exists(@OTHER@)),
+        ("a host file", os.path.exists("/etc/passwd") or os.path.exists(@HOST_FILE@)),
+    )
+    if seen
+]
 _reference = l2_penalty
 def l2_penalty(w, lam, n_samples):
-    if _SEEN["kit"] or _SEEN["other_copy"] or _SEEN["home"] or _SEEN["etc"] or len(_SEEN["processes"]) > 3:
-        return 0.0  # saw something it must not: the check notices
+    if _SEEN:
+        raise RuntimeError(f"the worker saw {_SEEN}")
     return _reference(w, lam, n_samples)
 """
 
@@ -64,8 +67,10 @@ def test_the_worker_sees_no_other_process_and_no_file_of_the_machine(tmp_path):
     other_copy.mkdir(parents=True)
     (other_copy / "penalty.py").write_text("# world-readable\n")
     os.chmod(tmp_path, 0o755)
+    host_file = tmp_path / "on-the-host.txt"
+    host_file.write_text("only the grader's machine has this\n")
     code = READ_THE_MACHINE.replace("@KIT@", repr(str(ROOT / "solutions"))).replace("@OTHER@", repr(str(other_copy)))
-    graded = grade(_submission(tmp_path, "reader", code), "--only", "penalty")
+    graded = grade(_submission(tmp_path, "reader", code.replace("@HOST_FILE@", repr(str(host_file)))), "--only", "penalty")
     assert graded.report["score"] == graded.report["max_score"], graded.stdout
 
 

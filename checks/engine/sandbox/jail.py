@@ -194,7 +194,7 @@ def kill_uid(uid: int) -> bool:
 
 
 def _processes_of(uid: int | None) -> list[int]:
-    """The pids running as ``uid`` (as any sandbox uid when None); where there is no ``/proc``, assume some."""
+    """The live pids of ``uid`` (of any sandbox uid when None); where there is no ``/proc``, assume some."""
     found = []
     try:
         entries = os.listdir("/proc")
@@ -206,9 +206,18 @@ def _processes_of(uid: int | None) -> list[int]:
                 owner = os.stat(f"/proc/{entry}").st_uid
             except OSError:
                 continue
-            if owner == uid or (uid is None and UID_BASE <= owner < UID_BASE + UID_COUNT):
+            if (owner == uid or (uid is None and UID_BASE <= owner < UID_BASE + UID_COUNT)) and not _is_zombie(entry):
                 found.append(int(entry))
     return found
+
+
+def _is_zombie(pid: str) -> bool:
+    """A process that has exited and waits only to be reaped (by whoever inherited it): it runs nothing."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
 
 
 def sandbox_processes() -> list[int]:
@@ -277,13 +286,14 @@ class ProcessTree:
         return None
 
     def remove(self) -> None:
+        """Remove the cgroup; one still busy is left for the next lease of the same uid to replace."""
         for folder in self.folders:
-            for _ in range(50):  # the last processes may take a moment to leave
+            for _ in range(20):  # the last processes may take a moment to leave
                 try:
                     folder.rmdir()
                     break
                 except OSError:
-                    time.sleep(0.01)
+                    time.sleep(0.002)
 
 
 def _fresh(folder: Path) -> Path:
@@ -409,7 +419,10 @@ class Jail:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        kill_uid(self.lease.uid)  # anything that left the namespace's reach (nothing should)
+        deadline = time.monotonic() + 1  # the namespace's processes die with its init, within milliseconds
+        while _processes_of(self.lease.uid) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        kill_uid(self.lease.uid)  # anything still running as the uid (nothing should be)
         self.tree.remove()
         self.lease.release()
 
