@@ -127,8 +127,8 @@ def _run_plan(plan: list[list[str]]) -> str | None:
         if done.returncode != 0:
             if "ensurepip" in command:
                 return missing_venv_message()
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            return f"installing nox into {VENV.name}/ failed: {last}"
+            lines = [line.strip() for line in done.stderr.splitlines() if line.strip() and not line.strip().startswith("hint:")]
+            return f"installing nox into {VENV.name}/ failed: {(lines or ['no message'])[-1]} (see README.md, Troubleshooting)"
     return None
 
 
