@@ -1,7 +1,7 @@
 """Never penalize the bias (lesson: docs/lessons/bias.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only bias``.
+``python3 noxw.py -s grade -- --only bias`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The closed form of ridge regression (lesson: docs/lessons/closed-form.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only closed_form``.
+``python3 noxw.py -s grade -- --only closed_form`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Weight decay (lesson: docs/lessons/weight-decay.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only decay``.
+``python3 noxw.py -s grade -- --only decay`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations

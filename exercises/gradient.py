@@ -1,7 +1,7 @@
 """The gradient of the ridge loss (lesson: docs/lessons/gradient.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only gradient``.
+``python3 noxw.py -s grade -- --only gradient`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations

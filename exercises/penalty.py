@@ -1,7 +1,7 @@
 """The L2 penalty and the ridge loss (lesson: docs/lessons/l2-penalty.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only penalty``.
+``python3 noxw.py -s grade -- --only penalty`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Shrinkage factors and effective degrees of freedom (lesson: docs/lessons/closed-form.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only shrinkage``.
+``python3 noxw.py -s grade -- --only shrinkage`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations
