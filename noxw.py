@@ -35,7 +35,7 @@ LOCK = ROOT / "lock" / "bootstrap.txt"
 STAMP = VENV / ".ridge-lab-bootstrap"
 MINIMUM_PYTHON = (3, 11)
 DEBIAN = Path("/etc/debian_version").exists()  # Debian and Ubuntu ship venv's installer as python3-venv
-# uv's switch to the system's certificate store: UV_SYSTEM_CERTS since uv 0.13, UV_NATIVE_TLS before (still read).
+# uv's switch to the system's certificate store: UV_SYSTEM_CERTS in the locked uv (0.13.9), UV_NATIVE_TLS in older ones (0.13.9 still reads it).
 UV_SYSTEM_CERTIFICATES = ("UV_SYSTEM_CERTS", "UV_NATIVE_TLS")
 NOX_COMMAND_VARIABLE = "GRADER_NOX_COMMAND"  # read by checks/engine/report.py
 
