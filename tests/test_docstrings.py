@@ -1,14 +1,16 @@
 """Every graded function's docstring promises exactly what its contract checks enforce.
 
-The rules follow from the parameter kinds each pack declares in ``pack.toml``
-(read through ``checks.engine.course``), the same kinds from which
-``checks/engine/contract.py`` builds the bad inputs. The Raises section of
-each function, in ``exercises/`` and in ``solutions/``, must list one bullet
-per parameter that has rules, worded as ``raises_bullets`` words it, and
-nothing else, except a rule of one function that a named check of its own
-pack enforces (``FUNCTION_RULES``). A parameter that is a count must also say,
-in its Parameters entry, that a NumPy integer counts as an integer, because
-the contract checks call the functions with ``numpy.int64`` counts.
+The rules are read through ``checks.engine.course``, so that this holds for
+any pack: where a pack declares its contract checks (``[[contract]]`` entries
+of ``pack.toml``, each naming rules of ``checks/engine/contract.py``), from
+those; otherwise from the kinds of its parameters, which the contract checks
+turn into bad inputs (``KIND_RULES``). The Raises section of each function,
+in ``exercises/`` and in ``solutions/``, must list one bullet per parameter
+that has rules, worded as ``raises_bullets`` words them, and nothing else,
+except a rule of one function that a named check of its own pack enforces
+(``FUNCTION_RULES``). A count must also say, in its Parameters entry, that a
+NumPy integer is fine: the checks call the functions with ``numpy.int64``
+counts.
 """
 
 from __future__ import annotations
@@ -32,6 +34,36 @@ FUNCTION_RULES = {
     ),
 }
 
+# The contract rules a parameter of each kind is held to (names of checks/engine/contract.py), where a pack
+# declares no contract checks of its own. A flag has none.
+KIND_RULES = {
+    "matrix": ("bad_shapes", "empty_matrices", "bad_values"),
+    "vector": ("bad_shapes", "bad_values"),
+    "nonnegative": ("out_of_range",),
+    "positive": ("out_of_range",),
+    "count": ("bad_counts",),
+    "real": ("bad_values",),
+    "flag": (),
+}
+LOOSE_INPUTS = "accepts_loose_inputs"  # the rule that calls with lists and NumPy scalars (numpy.int64 counts)
+
+
+def enforced_rules(pack: course.ExercisePack, function: str) -> set[tuple[str, str]]:
+    """``(rule, parameter)`` pairs the checks apply to ``function``; ``parameter`` is empty for rules over all of them."""
+    declared = getattr(pack, "contract", None)
+    if declared is None:
+        rules = {(LOOSE_INPUTS, "")}
+        for parameter in pack.functions[function]:
+            for rule in KIND_RULES[parameter.kind]:
+                rules.add((rule, parameter.name if rule == "out_of_range" else ""))
+        return rules
+    return {
+        (rule, entry.parameter if rule == "out_of_range" else "")
+        for entry in declared
+        if not entry.functions or function in entry.functions
+        for rule in entry.rules
+    }
+
 
 def raises_lead(parameters: tuple[course.Parameter, ...]) -> str:
     """The sentence before the bullets; it says which argument a length mismatch must name where one can occur."""
@@ -40,35 +72,43 @@ def raises_lead(parameters: tuple[course.Parameter, ...]) -> str:
     return "With a message that names the argument, if"
 
 
-def _array_rules(parameter: course.Parameter) -> str:
-    dimension = "2-D" if parameter.kind == "matrix" else "1-D"
-    rules = [f"is not {dimension}", "is empty", "holds NaN or infinity"]
-    if parameter.partner is not None:
-        matrix, axis = parameter.partner
-        rules.append(f"its length is not the number of {'rows' if axis == 0 else 'columns'} of ``{matrix}``")
-    return ", ".join(rules[:-1]) + ", or " + rules[-1]
+def _listed(fragments: list[str]) -> str:
+    if len(fragments) <= 2:
+        return " or ".join(fragments)
+    return ", ".join(fragments[:-1]) + ", or " + fragments[-1]
 
 
-def parameter_bullet(parameter: course.Parameter) -> str | None:
-    """The Raises bullet for one parameter, from its kind (None for a kind without rules, a flag)."""
+def parameter_bullet(parameter: course.Parameter, rules: set[tuple[str, str]]) -> str | None:
+    """The Raises bullet for one parameter under ``rules`` (None when no rule concerns it)."""
     name = f"``{parameter.name}``"
+    applies = {rule for rule, target in rules if target in ("", parameter.name)}
     if parameter.kind in ("matrix", "vector"):
-        return f"{name} {_array_rules(parameter)};"
-    if parameter.kind == "nonnegative":
+        fragments = []
+        if "bad_shapes" in applies:
+            fragments.append(f"is not {'2-D' if parameter.kind == 'matrix' else '1-D'}")
+        if ("empty_matrices" if parameter.kind == "matrix" else "bad_shapes") in applies:
+            fragments.append("is empty")
+        if "bad_values" in applies:
+            fragments.append("holds NaN or infinity")
+        if "bad_shapes" in applies and parameter.partner is not None:
+            matrix, axis = parameter.partner
+            fragments.append(f"its length is not the number of {'rows' if axis == 0 else 'columns'} of ``{matrix}``")
+        return f"{name} {_listed(fragments)};" if fragments else None
+    if parameter.kind == "nonnegative" and ("out_of_range", parameter.name) in rules:
         return f"{name} is negative, NaN or infinite;"
-    if parameter.kind == "positive":
+    if parameter.kind == "positive" and ("out_of_range", parameter.name) in rules:
         return f"{name} is 0, negative or NaN;"
-    if parameter.kind == "count":
+    if parameter.kind == "count" and "bad_counts" in applies:
         too_small = "negative" if parameter.minimum == 0 else f"less than {parameter.minimum}"
         return f"{name} is {too_small}, a ``bool`` or a float (also a whole one such as ``3.0``);"
-    if parameter.kind == "real":
+    if parameter.kind == "real" and "bad_values" in applies:
         return f"{name} is NaN;"
     return None
 
 
-def raises_bullets(function: str, parameters: tuple[course.Parameter, ...]) -> list[str]:
-    """Every rule the checks hold ``function`` to, one bullet each, as its docstring must list them."""
-    bullets = [bullet for bullet in map(parameter_bullet, parameters) if bullet is not None]
+def raises_bullets(function: str, parameters: tuple[course.Parameter, ...], rules: set[tuple[str, str]]) -> list[str]:
+    """Every rule the checks hold ``function`` to, one bullet per parameter, as its docstring must list them."""
+    bullets = [bullet for bullet in (parameter_bullet(parameter, rules) for parameter in parameters) if bullet is not None]
     if function in FUNCTION_RULES:
         bullets.append(FUNCTION_RULES[function][1])
     if bullets:
@@ -119,7 +159,7 @@ def test_raises_section_lists_exactly_the_checked_rules(pack, function, paramete
     assert " ".join(raises.split()).startswith(f"ValueError {lead}"), (
         f"{folder}/{pack.module}.py:{function}: lead must be {lead!r}"
     )
-    expected = raises_bullets(function, parameters)
+    expected = raises_bullets(function, parameters, enforced_rules(pack, function))
     written = bullets_of(raises)
     assert written == expected, (
         f"{folder}/{pack.module}.py:{function}: the Raises bullets differ from the rules its checks enforce.\n"
@@ -130,6 +170,8 @@ def test_raises_section_lists_exactly_the_checked_rules(pack, function, paramete
 @pytest.mark.parametrize(("pack", "function", "parameters", "folder"), list(_cases()))
 def test_counts_accept_numpy_integers_in_the_docstring(pack, function, parameters, folder):
     entries = section(_docstrings(folder, pack.module)[function], "Parameters")
+    if (LOOSE_INPUTS, "") not in enforced_rules(pack, function):
+        return
     for parameter in parameters:
         if parameter.kind != "count":
             continue
@@ -149,9 +191,21 @@ def test_every_function_rule_is_enforced_by_a_check_of_its_pack():
 def test_a_docstring_that_omits_a_rule_fails():
     """The comparison above can fail: drop the NaN rule of ``lam`` and the bullets no longer match."""
     parameter = course.Parameter(name="lam", kind="nonnegative")
-    written = bullets_of("- ``lam`` is negative or infinite.")
-    assert written != raises_bullets("some_function", (parameter,))
-    assert bullets_of("- " + raises_bullets("some_function", (parameter,))[0]) == raises_bullets("some_function", (parameter,))
+    rules = {("out_of_range", "lam")}
+    expected = raises_bullets("some_function", (parameter,), rules)
+    assert bullets_of("- ``lam`` is negative or infinite.") != expected
+    assert bullets_of("- " + expected[0]) == expected
+
+
+def test_only_the_rules_a_check_applies_are_promised():
+    matrix = course.Parameter(name="X", kind="matrix")
+    vector = course.Parameter(name="y", kind="vector", length="rows of X")
+    assert raises_bullets("f", (matrix, vector), {("bad_values", "")}) == [
+        "``X`` holds NaN or infinity;",
+        "``y`` holds NaN or infinity.",
+    ]
+    assert parameter_bullet(matrix, {("bad_shapes", ""), ("bad_values", "")}) == "``X`` is not 2-D or holds NaN or infinity;"
+    assert parameter_bullet(course.Parameter(name="lr", kind="positive"), {("out_of_range", "lam")}) is None
 
 
 def test_sections_are_found():
