@@ -85,11 +85,17 @@ def watch(session: nox.Session) -> None:
 # ------------------------------------------------------------- for the kit
 
 
+def _kit_tests(arguments: list[str]) -> list[str]:
+    """pytest's arguments, with ``tests`` added unless a path is given: a bare ``pytest`` grades the exercises."""
+    paths = [argument for argument in arguments if not argument.startswith("-") and Path(argument.split("::")[0]).exists()]
+    return list(arguments) if paths else ["tests", *arguments]
+
+
 @nox.session(venv_backend=BACKEND)
 def verify(session: nox.Session) -> None:
     """The kit's own test suite: proves the checks sound (see tests/)."""
     install_lock(session, "verify")
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "pytest", *_kit_tests(session.posargs))
 
 
 @nox.session(venv_backend="none")

@@ -6,10 +6,15 @@ hands its arguments to that nox. Nothing is installed into the Python that
 runs this file, so it works where ``pip install`` is refused: the system
 Python of Debian and Ubuntu and Homebrew's (PEP 668, "externally managed").
 
-The packages are installed by the first tool found: ``uv`` on PATH, this
-Python's own ``pip`` (told to install into ``.venv``), or ``ensurepip``.
-Where none is available the run stops with one line naming what to install.
-Standard library only; delete ``.venv/`` to start over.
+The packages are installed by the first tool that works: ``uv`` on PATH,
+this Python's own ``pip`` (told to install into ``.venv``), or ``ensurepip``
+and the new environment's pip. Where none is available the run stops with
+one line naming what to install. uv (here and in every nox session) is told
+to trust the certificates the system trusts, as pip does, so that the first
+command also works on networks that inspect TLS; should uv fail all the
+same, pip takes over. nox gets ``GRADER_NOX_COMMAND``, the command this file
+was started with, so that the commands the grader prints work for the
+student. Standard library only; delete ``.venv/`` to start over.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shlex
 import shutil
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +35,9 @@ LOCK = ROOT / "lock" / "bootstrap.txt"
 STAMP = VENV / ".ridge-lab-bootstrap"
 MINIMUM_PYTHON = (3, 11)
 DEBIAN = Path("/etc/debian_version").exists()  # Debian and Ubuntu ship venv's installer as python3-venv
+# uv's switch to the system's certificate store: UV_SYSTEM_CERTS in the locked uv (0.13.9), UV_NATIVE_TLS in older ones (0.13.9 still reads it).
+UV_SYSTEM_CERTIFICATES = ("UV_SYSTEM_CERTS", "UV_NATIVE_TLS")
+NOX_COMMAND_VARIABLE = "GRADER_NOX_COMMAND"  # read by checks/engine/report.py
 
 
 class BootstrapError(Exception):
@@ -64,16 +74,61 @@ def _host_pip_works() -> bool:
     return done.returncode == 0 and (major, minor) >= (22, 3)
 
 
-def installer(python: Path) -> list[list[str]] | None:
-    """The commands that install the lock into ``python``'s environment, by the best tool available; None if none is."""
+def system_has_certificates() -> bool:
+    """Whether the system offers a certificate store (always on Windows and macOS; on Linux, a CA file or folder)."""
+    if os.name == "nt" or sys.platform == "darwin":
+        return True
+    paths = ssl.get_default_verify_paths()
+    candidates = [os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"), paths.cafile, paths.capath]
+    return any(candidate and Path(candidate).exists() for candidate in candidates)
+
+
+def trust_system_certificates(environ=os.environ) -> None:
+    """Make uv trust what the system trusts, as pip does, unless the user chose otherwise.
+
+    uv checks servers against its own copy of the Mozilla roots by default, so
+    behind a proxy that inspects TLS (whose CA only the system trusts) it
+    stops with ``invalid peer certificate: UnknownIssuer`` where pip works.
+    Set in this process's environment, the switch reaches the uv of every
+    nox session too. Where the system has no store, uv keeps its own roots.
+    """
+    if any(name in environ for name in UV_SYSTEM_CERTIFICATES) or not system_has_certificates():
+        return
+    for name in UV_SYSTEM_CERTIFICATES:
+        environ[name] = "1"
+
+
+def typed_command() -> str:
+    """The command line that started this file, without its arguments (``python3 noxw.py``)."""
+    words = sys.orig_argv[: len(sys.orig_argv) - len(sys.argv) + 1] or ["python3", Path(__file__).name]
+    if shutil.which(Path(words[0]).name):  # launchers (pyenv, py) hand on a full path the student never typed
+        words[0] = Path(words[0]).name
+    return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
+
+
+def installers(python: Path) -> list[list[list[str]]]:
+    """Ways to install the lock into ``python``'s environment, best first; each is a list of commands."""
     lock = ["--disable-pip-version-check", "--require-hashes", "-r", str(LOCK)]
+    plans = []
     uv = shutil.which("uv")
     if uv:
-        return [[uv, "pip", "install", "--python", str(python), "--require-hashes", "-r", str(LOCK)]]
+        plans.append([[uv, "pip", "install", "--python", str(python), "--require-hashes", "-r", str(LOCK)]])
     if _host_pip_works():
-        return [[sys.executable, "-m", "pip", "--python", str(python), "install", *lock]]
-    if importlib.util.find_spec("ensurepip") is not None:
-        return [[str(python), "-m", "ensurepip", "--default-pip"], [str(python), "-m", "pip", "install", *lock]]
+        plans.append([[sys.executable, "-m", "pip", "--python", str(python), "install", *lock]])
+    elif importlib.util.find_spec("ensurepip") is not None:
+        plans.append([[str(python), "-m", "ensurepip", "--default-pip"], [str(python), "-m", "pip", "install", *lock]])
+    return plans
+
+
+def _run_plan(plan: list[list[str]]) -> str | None:
+    """Run the commands of one plan; None when all succeed, else the one line to show."""
+    for command in plan:
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            if "ensurepip" in command:
+                return missing_venv_message()
+            lines = [line.strip() for line in done.stderr.splitlines() if line.strip() and not line.strip().startswith("hint:")]
+            return f"installing nox into {VENV.name}/ failed: {(lines or ['no message'])[-1]} (see README.md, Troubleshooting)"
     return None
 
 
@@ -86,17 +141,15 @@ def create() -> None:
         venv.EnvBuilder(with_pip=False, clear=True, symlinks=os.name != "nt").create(VENV)
     except OSError as error:
         raise BootstrapError(f"could not create {VENV}: {error}") from None
-    commands = installer(venv_python())
-    if commands is None:
+    plans = installers(venv_python())
+    if not plans:
         raise BootstrapError(missing_venv_message())
-    for command in commands:
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode != 0:
-            if "ensurepip" in command:
-                raise BootstrapError(missing_venv_message())
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise BootstrapError(f"installing nox into {VENV.name}/ failed: {last}")
-    STAMP.write_text(wanted_stamp())
+    for plan in plans:  # uv first; pip where uv cannot (e.g. a certificate only pip's configuration trusts)
+        failure = _run_plan(plan)
+        if failure is None:
+            STAMP.write_text(wanted_stamp())
+            return
+    raise BootstrapError(failure)
 
 
 def main(argv: list[str]) -> int:
@@ -106,6 +159,8 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+    trust_system_certificates()
+    os.environ[NOX_COMMAND_VARIABLE] = typed_command()
     try:
         if not ready():
             create()

@@ -1,7 +1,7 @@
 """Never penalize the bias (lesson: docs/lessons/bias.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only bias``.
+``python3 noxw.py -s grade -- --only bias`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ def augmented_gradient(Xa, y, theta, lam):
     Parameters
     ----------
     Xa : array_like, shape (N, d + 1)
-        The augmented design matrix.
+        The augmented design matrix. A single column (d = 0: the bias
+        alone) is valid too; no check uses it.
     y : array_like, shape (N,)
         The targets.
     theta : array_like, shape (d + 1,)
@@ -37,9 +38,15 @@ def augmented_gradient(Xa, y, theta, lam):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, the shapes do not match or ``lam`` is negative. The message
-        names the argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``Xa`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``Xa``;
+        - ``theta`` is not 1-D, is empty, holds NaN or infinity, or its length
+          is not the number of columns of ``Xa``;
+        - ``lam`` is negative, NaN or infinite.
     """
     raise NotImplementedError("augmented_gradient is not written yet")
 
@@ -70,8 +77,16 @@ def gradient_step(X, y, w, b, lam, lr):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, the shapes do not match, ``b`` is not finite, ``lam`` is
-        negative or ``lr`` is not positive. The message names the argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``X``;
+        - ``w`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of columns of ``X``;
+        - ``b`` is NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``lr`` is 0, negative or NaN.
     """
     raise NotImplementedError("gradient_step is not written yet")

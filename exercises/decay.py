@@ -1,7 +1,7 @@
 """Weight decay (lesson: docs/lessons/weight-decay.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only decay``.
+``python3 noxw.py -s grade -- --only decay`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ def decay_factor(lr, lam, n_samples):
     lam : float
         λ ≥ 0.
     n_samples : int
-        N ≥ 1.
+        N ≥ 1. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
 
     Returns
     -------
@@ -31,8 +32,12 @@ def decay_factor(lr, lam, n_samples):
     Raises
     ------
     ValueError
-        If ``lr`` is not positive, ``lam`` is negative, either is not finite,
-        or ``n_samples`` is not an integer ≥ 1. The message names the argument.
+        With a message that names the argument, if
+
+        - ``lr`` is 0, negative or NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``n_samples`` is less than 1, a ``bool`` or a float (also a whole one
+          such as ``3.0``).
     """
     raise NotImplementedError("decay_factor is not written yet")
 
@@ -52,9 +57,11 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     lam : float
         λ ≥ 0.
     n_samples : int
-        N ≥ 1.
+        N ≥ 1. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
     n_steps : int
-        The number of steps, ≥ 0.
+        The number of steps, ≥ 0. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
 
     Returns
     -------
@@ -64,9 +71,16 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     Raises
     ------
     ValueError
-        If ``w0`` is not 1-D, empty or not finite, ``lr`` is not positive,
-        ``lam`` is negative, a count is not an integer (``n_samples ≥ 1``,
-        ``n_steps ≥ 0``), or the decay factor is ``≤ 0`` (the learning rate
-        is too large for this λ: the message names ``lr``).
+        With a message that names the argument, if
+
+        - ``w0`` is not 1-D, is empty, or holds NaN or infinity;
+        - ``lr`` is 0, negative or NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``n_samples`` is less than 1, a ``bool`` or a float (also a whole one
+          such as ``3.0``);
+        - ``n_steps`` is negative, a ``bool`` or a float (also a whole one such
+          as ``3.0``);
+        - the decay factor ``1 − 2·lr·λ/N`` is ≤ 0: the learning rate is too
+          large for this λ, and the message names ``lr``.
     """
     raise NotImplementedError("decay_trajectory is not written yet")

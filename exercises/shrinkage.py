@@ -1,10 +1,12 @@
 """Shrinkage factors and effective degrees of freedom (lesson: docs/lessons/closed-form.md).
 
 Replace every ``raise NotImplementedError`` with your implementation, then run
-``nox -s grade -- --only shrinkage``.
+``python3 noxw.py -s grade -- --only shrinkage`` (on Windows, ``py`` for ``python3``).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 
 def shrinkage_factors(X, lam, fit_intercept=True):
@@ -33,9 +35,10 @@ def shrinkage_factors(X, lam, fit_intercept=True):
     Raises
     ------
     ValueError
-        If ``X`` is not 2-D, is empty or not finite, ``lam`` is negative or
-        not finite, or ``fit_intercept`` is not a bool. The message names the
-        argument.
+        With a message that names the argument, if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``lam`` is negative, NaN or infinite.
     """
     raise NotImplementedError("shrinkage_factors is not written yet")
 
@@ -44,14 +47,16 @@ def effective_degrees_of_freedom(X, lam, fit_intercept=True):
     """Return the effective degrees of freedom ``df(λ) = Σⱼ sⱼ² / (sⱼ² + λ)`` of the ridge fit.
 
     ``df(λ)`` is the sum of the shrinkage factors, and equals the trace of
-    the hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ``. It falls from ``rank(Xc)`` at
-    λ = 0 towards 0 as λ grows. The intercept is not counted.
+    the hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ``. It tends to ``rank(Xc)`` as
+    λ → 0⁺ and falls towards 0 as λ grows. The intercept is not counted.
 
     Parameters
     ----------
     X : array_like, shape (N, d)
     lam : float
-        λ ≥ 0.
+        λ ≥ 0. With λ = 0 and rank-deficient ``Xc`` a zero singular value
+        gives ``0/0`` (and one that rounding leaves at 1e-16 gives 1): that
+        case has no single right answer, and no check uses it.
     fit_intercept : bool, default True
 
     Returns
@@ -61,8 +66,9 @@ def effective_degrees_of_freedom(X, lam, fit_intercept=True):
     Raises
     ------
     ValueError
-        If ``X`` is not 2-D, is empty or not finite, ``lam`` is negative or
-        not finite, or ``fit_intercept`` is not a bool. The message names the
-        argument.
+        With a message that names the argument, if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``lam`` is negative, NaN or infinite.
     """
     raise NotImplementedError("effective_degrees_of_freedom is not written yet")

@@ -19,7 +19,8 @@ def augmented_gradient(Xa, y, theta, lam):
     Parameters
     ----------
     Xa : array_like, shape (N, d + 1)
-        The augmented design matrix.
+        The augmented design matrix. A single column (d = 0: the bias
+        alone) is valid too; no check uses it.
     y : array_like, shape (N,)
         The targets.
     theta : array_like, shape (d + 1,)
@@ -34,9 +35,15 @@ def augmented_gradient(Xa, y, theta, lam):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, the shapes do not match or ``lam`` is negative. The message
-        names the argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``Xa`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``Xa``;
+        - ``theta`` is not 1-D, is empty, holds NaN or infinity, or its length
+          is not the number of columns of ``Xa``;
+        - ``lam`` is negative, NaN or infinite.
     """
     Xa = as_array(Xa, "Xa", ndim=2)
     y = as_array(y, "y", ndim=1)
@@ -76,9 +83,17 @@ def gradient_step(X, y, w, b, lam, lr):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, the shapes do not match, ``b`` is not finite, ``lam`` is
-        negative or ``lr`` is not positive. The message names the argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``X``;
+        - ``w`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of columns of ``X``;
+        - ``b`` is NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``lr`` is 0, negative or NaN.
     """
     # Self-contained on purpose: a module of a submission may not rely on
     # another (a bug in gradient.py must not cost marks here).

@@ -21,8 +21,8 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     X : array_like, shape (N, d)
     y : array_like, shape (N,)
     lam : float
-        λ ≥ 0. With λ = 0 and rank-deficient ``Xc`` the minimizer is not
-        unique; the minimum-norm one is returned.
+        λ ≥ 0. With λ = 0 and rank-deficient ``Xc`` (also N = 1 with an
+        intercept) the minimizer is not unique: no check uses that case.
     fit_intercept : bool, default True
 
     Returns
@@ -33,10 +33,13 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, ``X`` and ``y`` disagree on N, ``lam`` is negative or not
-        finite, or ``fit_intercept`` is not a bool. The message names the
-        argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``X``;
+        - ``lam`` is negative, NaN or infinite.
     """
     X = as_array(X, "X", ndim=2)
     y = as_array(y, "y", ndim=1)

@@ -19,7 +19,8 @@ def decay_factor(lr, lam, n_samples):
     lam : float
         λ ≥ 0.
     n_samples : int
-        N ≥ 1.
+        N ≥ 1. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
 
     Returns
     -------
@@ -28,8 +29,12 @@ def decay_factor(lr, lam, n_samples):
     Raises
     ------
     ValueError
-        If ``lr`` is not positive, ``lam`` is negative, either is not finite,
-        or ``n_samples`` is not an integer ≥ 1. The message names the argument.
+        With a message that names the argument, if
+
+        - ``lr`` is 0, negative or NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``n_samples`` is less than 1, a ``bool`` or a float (also a whole one
+          such as ``3.0``).
     """
     lr = as_real(lr, "lr", positive=True)
     lam = as_real(lam, "lam", minimum=0.0)
@@ -52,9 +57,11 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     lam : float
         λ ≥ 0.
     n_samples : int
-        N ≥ 1.
+        N ≥ 1. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
     n_steps : int
-        The number of steps, ≥ 0.
+        The number of steps, ≥ 0. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
 
     Returns
     -------
@@ -64,10 +71,17 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps):
     Raises
     ------
     ValueError
-        If ``w0`` is not 1-D, empty or not finite, ``lr`` is not positive,
-        ``lam`` is negative, a count is not an integer (``n_samples ≥ 1``,
-        ``n_steps ≥ 0``), or the decay factor is ``≤ 0`` (the learning rate
-        is too large for this λ: the message names ``lr``).
+        With a message that names the argument, if
+
+        - ``w0`` is not 1-D, is empty, or holds NaN or infinity;
+        - ``lr`` is 0, negative or NaN;
+        - ``lam`` is negative, NaN or infinite;
+        - ``n_samples`` is less than 1, a ``bool`` or a float (also a whole one
+          such as ``3.0``);
+        - ``n_steps`` is negative, a ``bool`` or a float (also a whole one such
+          as ``3.0``);
+        - the decay factor ``1 − 2·lr·λ/N`` is ≤ 0: the learning rate is too
+          large for this λ, and the message names ``lr``.
     """
     w0 = as_array(w0, "w0", ndim=1)
     factor = decay_factor(lr, lam, n_samples)

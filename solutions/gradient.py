@@ -16,7 +16,8 @@ def penalty_gradient(w, lam, n_samples):
     lam : float
         The regularization strength λ ≥ 0.
     n_samples : int
-        N ≥ 1, the number of training samples.
+        N ≥ 1, the number of training samples. A Python ``int`` or a NumPy integer (``numpy.int64``); not a
+        ``bool``, not a float.
 
     Returns
     -------
@@ -26,9 +27,12 @@ def penalty_gradient(w, lam, n_samples):
     Raises
     ------
     ValueError
-        If ``w`` is not 1-D, empty or not finite, ``lam`` is negative or not
-        finite, or ``n_samples`` is not an integer ≥ 1. The message names the
-        argument.
+        With a message that names the argument, if
+
+        - ``w`` is not 1-D, is empty, or holds NaN or infinity;
+        - ``lam`` is negative, NaN or infinite;
+        - ``n_samples`` is less than 1, a ``bool`` or a float (also a whole one
+          such as ``3.0``).
     """
     w = as_array(w, "w", ndim=1)
     lam = as_real(lam, "lam", minimum=0.0)
@@ -63,9 +67,16 @@ def ridge_gradients(X, y, w, b, lam):
     Raises
     ------
     ValueError
-        If an array has the wrong number of dimensions, is empty or not
-        finite, the shapes do not match, ``b`` is not a finite number or
-        ``lam`` is negative. The message names the argument.
+        With a message that names the argument (for lengths that disagree,
+        either of the two), if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of rows of ``X``;
+        - ``w`` is not 1-D, is empty, holds NaN or infinity, or its length is
+          not the number of columns of ``X``;
+        - ``b`` is NaN;
+        - ``lam`` is negative, NaN or infinite.
     """
     X, y, w, b, lam = regression_inputs(X, y, w, b, lam)
     n_samples = X.shape[0]

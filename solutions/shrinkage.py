@@ -34,9 +34,10 @@ def shrinkage_factors(X, lam, fit_intercept=True):
     Raises
     ------
     ValueError
-        If ``X`` is not 2-D, is empty or not finite, ``lam`` is negative or
-        not finite, or ``fit_intercept`` is not a bool. The message names the
-        argument.
+        With a message that names the argument, if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``lam`` is negative, NaN or infinite.
     """
     X = as_array(X, "X", ndim=2)
     lam = as_real(lam, "lam", minimum=0.0)
@@ -53,14 +54,16 @@ def effective_degrees_of_freedom(X, lam, fit_intercept=True):
     """Return the effective degrees of freedom ``df(λ) = Σⱼ sⱼ² / (sⱼ² + λ)`` of the ridge fit.
 
     ``df(λ)`` is the sum of the shrinkage factors, and equals the trace of
-    the hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ``. It falls from ``rank(Xc)`` at
-    λ = 0 towards 0 as λ grows. The intercept is not counted.
+    the hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ``. It tends to ``rank(Xc)`` as
+    λ → 0⁺ and falls towards 0 as λ grows. The intercept is not counted.
 
     Parameters
     ----------
     X : array_like, shape (N, d)
     lam : float
-        λ ≥ 0.
+        λ ≥ 0. With λ = 0 and rank-deficient ``Xc`` a zero singular value
+        gives ``0/0`` (and one that rounding leaves at 1e-16 gives 1): that
+        case has no single right answer, and no check uses it.
     fit_intercept : bool, default True
 
     Returns
@@ -70,9 +73,10 @@ def effective_degrees_of_freedom(X, lam, fit_intercept=True):
     Raises
     ------
     ValueError
-        If ``X`` is not 2-D, is empty or not finite, ``lam`` is negative or
-        not finite, or ``fit_intercept`` is not a bool. The message names the
-        argument.
+        With a message that names the argument, if
+
+        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``lam`` is negative, NaN or infinite.
     """
     return math.fsum(shrinkage_factors(X, lam, fit_intercept))
 

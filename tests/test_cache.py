@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from checks.engine import course
 from tests.bank import build_submission
-from tests.conftest import grade
+from tests.conftest import ROOT, grade
 
 
 @pytest.fixture
@@ -58,3 +62,19 @@ def test_cache_is_off_where_grades_are_recorded(tmp_path):
     env = {"CI": "true", "XDG_CACHE_HOME": str(tmp_path / "cache")}
     grade(folder, env=env)
     assert not (tmp_path / "cache").exists()
+
+
+def test_watch_fills_the_cache_that_grade_reads(tmp_path, cache_env):
+    folder = build_submission(None, tmp_path / "work")
+    program = "import sys\nfrom pathlib import Path\nfrom checks.engine import watch\nwatch.watch(Path(sys.argv[1]), 'work', rounds=0)\n"
+    watched = subprocess.run(
+        [sys.executable, "-c", program, str(folder)],
+        cwd=ROOT,
+        env={**os.environ, **cache_env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert watched.returncode == 0, watched.stderr
+    after = grade(folder, env=cache_env)
+    assert _cached_rows(after.stdout) == list(course.modules())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import sandbox
+from checks.engine import report, sandbox
 from checks.engine.sandbox import jail
 from tests.bank import ROOT, build_submission
 from tests.conftest import grade
@@ -255,7 +255,7 @@ def test_an_unencodable_message_still_gives_a_report(tmp_path):
     graded = grade(_submission(tmp_path, "unencodable", UNENCODABLE), "--only", "penalty")
     assert graded.report is not None, graded.stderr
     assert graded.report["score"] < graded.report["max_score"]
-    assert all(len(test["output"]) <= 4_000 for test in graded.report["tests"])
+    assert all(len(test["output"]) <= report.MAX_OUTPUT_CHARS for test in graded.report["tests"])
 
 
 DAEMON = """

@@ -20,6 +20,8 @@ re-measures them on every ``nox -s verify``):
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -49,11 +51,59 @@ def show(value) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+EXACT_LIMIT = 200  # arrays up to this many numbers are written out in full in a call
+
+
+def _exact_number(value) -> str:
+    number = float(value)
+    if number != number:
+        return "np.nan"
+    if number in (math.inf, -math.inf):
+        return "np.inf" if number > 0 else "-np.inf"
+    return repr(number)
+
+
+def _exact_nested(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_exact_nested(item) for item in value) + "]"
+    return _exact_number(value) if isinstance(value, float) else repr(value)
+
+
+def exact(value) -> str:
+    """``value`` as Python source that rebuilds it exactly (NumPy imported as ``np``), for a copy-paste call.
+
+    Arrays keep their type (``np.array([...])``, lists stay lists), NumPy
+    scalars theirs (``np.int64(3)``), and every float is written with all its
+    digits. An array of more than ``EXACT_LIMIT`` numbers is shortened (``show``).
+    """
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        if value.size > EXACT_LIMIT:
+            return show(value)
+        if value.size == 0:
+            return f"np.empty({value.shape})"
+        return f"np.array({_exact_nested(value.tolist())})"
+    if isinstance(value, (bool, np.bool_)):
+        return repr(bool(value)) if isinstance(value, bool) else f"np.bool_({bool(value)})"
+    if isinstance(value, np.integer):
+        return f"np.{type(value).__name__}({int(value)})"
+    if isinstance(value, np.floating):
+        return f"np.{type(value).__name__}({_exact_number(value)})"
+    if isinstance(value, float):
+        return _exact_number(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(exact(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(exact(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    return show(value)
+
+
 class Call:
     """A call of a student function, shown as ``name(param=value, ...)`` when printed.
 
-    Formatting arrays is slow, and feedback needs it only when a check fails,
-    so the text is built on first use.
+    The text is Python source that repeats the call exactly (every digit of
+    every input), so a student can paste it next to their function and see
+    the case fail. Formatting arrays is slow, and feedback needs it only when
+    a check fails, so the text is built on first use.
     """
 
     def __init__(self, function: str, args: tuple):
@@ -63,7 +113,7 @@ class Call:
     def __str__(self) -> str:
         if self._text is None:
             names = course.parameter_names(self.function)
-            parts = [f"{names[i]}={show(arg)}" if i < len(names) else show(arg) for i, arg in enumerate(self.args)]
+            parts = [f"{names[i]}={exact(arg)}" if i < len(names) else exact(arg) for i, arg in enumerate(self.args)]
             self._text = f"{self.function}({', '.join(parts)})"
         return self._text
 
@@ -73,6 +123,41 @@ class Call:
 def describe_call(function: str, *args) -> Call:
     """The call ``function(*args)``, for feedback (formatted lazily)."""
     return Call(function, args)
+
+
+def _loose_kind(value) -> tuple[str, str] | None:
+    """What a valid argument of a type other than the plain one is, and how to accept it; None for plain values."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, np.integer):
+        return (
+            f"a NumPy integer (numpy.{type(value).__name__}), which counts as an integer",
+            "accept it, e.g. with isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)",
+        )
+    if isinstance(value, np.floating):
+        return f"a NumPy float (numpy.{type(value).__name__}), which is a number", "accept it, e.g. convert it with float(value)"
+    if isinstance(value, list):
+        return "a list, which is valid input", "convert it first, with numpy.asarray(value, dtype=float)"
+    return None
+
+
+def loose_argument_note(function: str, args: tuple, message: str) -> str:
+    """Why an exception on valid input is about an argument's type, when the message points at one; else empty.
+
+    An argument counts when the message names its parameter or its type
+    (``'list' object has no attribute 'shape'``).
+    """
+    names = course.parameter_names(function)
+    notes = []
+    for name, value in zip(names, args):
+        kind = _loose_kind(value)
+        if kind is None:
+            continue
+        mentioned = {name, type(value).__name__}
+        if any(re.search(rf"\b{re.escape(word)}\b", message) for word in mentioned):
+            what, fix = kind
+            notes.append(f"{name} is {what}: {fix.replace('value', name)}.")
+    return "\n".join(notes)
 
 
 def fail(message: str):

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine import cache, course, environment, report
-from checks.engine.feedback import CheckFailed, describe_call
+from checks.engine.feedback import CheckFailed, describe_call, loose_argument_note
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
 from checks.engine.sandbox import StudentError, SubmissionUnavailable
@@ -123,10 +123,11 @@ def _feedback(error: BaseException) -> str:
         return str(error)
     if isinstance(error, StudentError):
         where = f" (at {error.location})" if error.location else ""
-        return (
-            f"{describe_call(error.function, *error.args_given)} raised {error.type_name}: {error.message}{where}.\n"
-            "Valid input must not raise: check the shapes and operations on that line."
-        )
+        raised = f"{describe_call(error.function, *error.args_given)} raised {error.type_name}: {error.message}{where}.\n"
+        note = loose_argument_note(error.function, error.args_given, error.message)
+        if note:
+            return raised + "This input is valid and must be accepted: " + note
+        return raised + "Valid input must not raise: check the shapes and operations on that line."
     if type(error).__name__ in {"Flaky", "FlakyFailure", "FlakyReplay"}:
         return "the same input gave different results on two runs: does your code use randomness or keep state between calls?"
     return f"the check could not finish: {type(error).__name__}: {error}"

@@ -1,4 +1,4 @@
-"""Progressive hints: ``python -m checks.engine.hint MODULE`` (``nox -s hint -- MODULE``).
+"""Progressive hints: ``python -m checks.engine.hint MODULE`` (``python3 noxw.py -s hint -- MODULE``).
 
 Each call shows the next hint of the module, like learntools' ``hint(n)``; the
 hints live in each exercise pack's ``pack.toml``. How many were shown is remembered in
@@ -9,11 +9,12 @@ shows every hint at once).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
 
-from checks.engine import course
+from checks.engine import course, report
 from checks.engine.report import KIT_ROOT
 
 STATE_FILE = KIT_ROOT / f".{course.slug()}" / "hints.json"
@@ -40,8 +41,19 @@ def next_hints(module: str, state: dict[str, int], *, show_all: bool = False) ->
     return [(number + 1, hints[number]) for number in range(first, shown)], shown
 
 
+def unknown_module(name: str | None) -> str:
+    """The one-line error for a module name that is missing or names no module, with the closest match."""
+    choices = ", ".join(course.modules())
+    if not name:
+        return f"give a module: {choices}"
+    spelled = name.strip().lower().replace("-", "_").replace(" ", "_").removesuffix(".py")
+    close = difflib.get_close_matches(spelled, course.modules(), n=1, cutoff=0.6)
+    guess = f"; did you mean {close[0]}?" if close else ""
+    return f"unknown module {name!r}{guess} (modules: {choices})"
+
+
 def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
-    parser = argparse.ArgumentParser(prog="nox -s hint --", description="Show the next hint for a module.")
+    parser = argparse.ArgumentParser(prog=f"{report.command('hint')} --", description="Show the next hint for a module.")
     parser.add_argument("module", nargs="?", help=", ".join(course.modules()))
     parser.add_argument("--all", action="store_true", help="show every hint of the module")
     parser.add_argument("--reset", action="store_true", help="forget which hints were shown")
@@ -53,7 +65,7 @@ def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
         print(f"Hints reset{' for ' + arguments.module if arguments.module else ''}.")
         return 0
     if arguments.module not in course.modules():
-        print(f"error: give a module: {', '.join(course.modules())}", file=sys.stderr)
+        print(f"error: {unknown_module(arguments.module)}", file=sys.stderr)
         return 2
     exercise = course.pack(arguments.module)
     hints, shown = next_hints(arguments.module, state, show_all=arguments.all)
@@ -63,7 +75,7 @@ def main(argv: list[str] | None = None, state_file: Path = STATE_FILE) -> int:
     if shown >= len(exercise.hints):
         print(f"\nThat was the last hint. The lesson explains the rest: docs/{exercise.lesson}")
     else:
-        print(f"\nRun nox -s hint -- {exercise.module} again for the next hint.")
+        print(f"\nRun {report.command('hint', exercise.module)} again for the next hint.")
     state[arguments.module] = shown
     _save(state_file, state)
     return 0

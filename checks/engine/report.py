@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
 import shutil
 import textwrap
 import tomllib
@@ -21,7 +23,11 @@ from checks.engine import course, environment, files, sandbox
 
 CHECKS_DIR = course.COURSE_DIR
 KIT_ROOT = course.KIT_ROOT
-MAX_OUTPUT_CHARS = 4_000  # one check's feedback in a report: enough for the input, the answer and the diagnosis
+# How the student started nox, set by ``noxw.py`` (e.g. ``python3 noxw.py``), so that the
+# commands this kit prints are ones that work for them: ``nox`` itself is not on their PATH.
+NOX_COMMAND_VARIABLE = "GRADER_NOX_COMMAND"
+BOOTSTRAP_COMMAND = "py noxw.py" if os.name == "nt" else "python3 noxw.py"
+MAX_OUTPUT_CHARS = 16_000  # one check's feedback in a report: the copy-paste input, the answer and the diagnosis
 
 
 def safe_text(text: str, limit: int | None = None) -> str:
@@ -144,6 +150,17 @@ def table(results: list[CheckResult], cached: set[str] = frozenset()) -> str:
     return "\n".join(lines)
 
 
+def command(session: str, *arguments: str) -> str:
+    """The command line that runs the nox ``session`` with ``arguments`` (after ``--``), as this student can type it.
+
+    The prefix is the one ``noxw.py`` was started with (``GRADER_NOX_COMMAND``),
+    else ``nox`` when it is on the PATH, else the README's ``python3 noxw.py``.
+    """
+    prefix = os.environ.get(NOX_COMMAND_VARIABLE) or ("nox" if shutil.which("nox") else BOOTSTRAP_COMMAND)
+    words = [prefix, "-s", session, *(["--", *map(shlex.quote, arguments)] if arguments else [])]
+    return " ".join(words)
+
+
 def progress(results: list[CheckResult], *, graded_all: bool) -> str:
     """Overall progress (modules complete / total, a bar) and what to do next."""
     totals = module_totals(results)
@@ -155,9 +172,9 @@ def progress(results: list[CheckResult], *, graded_all: bool) -> str:
     if remaining:
         nxt = remaining[0]
         title = course.pack(nxt).title
-        lines.append(f"  Next: {nxt} ({title}): nox -s grade -- --only {nxt}   (stuck? nox -s hint -- {nxt})")
+        lines.append(f"  Next: {nxt} ({title}): {command('grade', '--only', nxt)}   (stuck? {command('hint', nxt)})")
     elif graded_all:
         lines.append("  Every module is complete. Well done!")
     else:
-        lines.append("  This module is complete: run nox -s grade to see every module.")
+        lines.append(f"  This module is complete: run {command('grade')} to see every module.")
     return "\n".join(lines)

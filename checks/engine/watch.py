@@ -1,8 +1,10 @@
-"""Watch mode: ``python -m checks.engine.watch [PATH]`` (``nox -s watch``).
+"""Watch mode: ``python -m checks.engine.watch [PATH]`` (``python3 noxw.py -s watch``).
 
-Grades every module once, then polls the five files' modification times and
-re-grades just the module whose file was saved, clearing the screen and
-showing the whole table again. Polling (not file-system notifications, which
+Grades every module once, then polls the exercise files' modification times
+and re-grades just the module whose file was saved, clearing the screen and
+showing the whole table again. Every result is also stored in the grading
+cache (``checks.engine.cache``), so the next ``grade`` does not grade an
+unchanged module again. Polling (not file-system notifications, which
 miss events on some file systems) every 0.2 s; the checks stay imported
 between runs, so a result appears well within a second of the save.
 Ctrl-C stops it.
@@ -15,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks.engine import course, grade, report
+from checks.engine import cache, course, grade, report
 
 CLEAR_SCREEN = "\033[2J\033[H"
 
@@ -36,13 +38,22 @@ def _show(folder: str, results: dict[str, list], note: str) -> None:
     print("Save a file to re-grade it; Ctrl-C to stop.", flush=True)
 
 
+def _keep(folder: Path, modules, results: list) -> None:
+    """Store the results of ``modules`` for the next ``grade`` (where the cache serves this user)."""
+    if cache.enabled():
+        for module in modules:
+            cache.store(folder, module, results)
+
+
 def watch(folder: Path, label: str, interval: float = 0.2, rounds: int | None = None) -> None:
     """Grade, then re-grade changed modules until interrupted (or ``rounds`` polls, for tests)."""
     modules = course.modules()
     paths = {module: folder / f"{module}.py" for module in modules}
     with grade.grading_environment():
         results: dict[str, list] = {}
-        for result in grade.run_checks(folder, modules):
+        graded = grade.run_checks(folder, modules)
+        _keep(folder, modules, graded)
+        for result in graded:
             results.setdefault(result.module, []).append(result)
         stamps = {module: _stamp(path) for module, path in paths.items()}
         _show(label, results, "all modules graded")
@@ -57,11 +68,14 @@ def watch(folder: Path, label: str, interval: float = 0.2, rounds: int | None = 
             for module in changed:
                 stamps[module] = _stamp(paths[module])
                 results[module] = grade.run_checks(folder, (module,))
+                _keep(folder, (module,), results[module])
             _show(label, results, f"re-graded {', '.join(changed)} in {time.perf_counter() - began:.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nox -s watch --", description="Re-grade a module each time its file is saved.")
+    parser = argparse.ArgumentParser(
+        prog=f"{report.command('watch')} --", description="Re-grade a module each time its file is saved."
+    )
     parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between polls (default 0.2)")
     arguments = parser.parse_args(argv)
