@@ -12,7 +12,9 @@ its lesson. A first argument that names a module becomes ``--only MODULE``;
 every other argument goes to the grader as it is (a folder, ``--no-cache``).
 
 ``%hint MODULE`` shows the module's next hint; it shares ``nox -s hint``'s
-record of the hints already shown.
+record of the hints already shown. ``%exercise MODULE`` links the module's
+exercise file and names the functions to write (on Colab it opens the file
+in Colab's editor).
 
 The grading environment is the interpreter ``nox -s student`` records in
 ``.nox/.cache/student-python``. When there is none yet, ``%grade`` first
@@ -133,15 +135,15 @@ def run_grader(arguments: list[str], *, python: str | None = None, timeout: floa
 # ------------------------------------------------------------ rendering the report
 
 
-def _lesson_href(path: str) -> str:
-    """A link to ``docs/…`` that works from the notebook's folder (the kernel's working directory)."""
+def _kit_href(path: str) -> str:
+    """A link to a kit file (``docs/…#anchor``) that works from the notebook's folder (the kernel's working directory)."""
     file, _, anchor = path.partition("#")
     relative = Path(os.path.relpath(KIT_ROOT / file, Path.cwd())).as_posix()
     return relative + (f"#{anchor}" if anchor else "")
 
 
 def _link(path: str) -> str:
-    return f'<a href="{html.escape(_lesson_href(path))}" target="_blank">{html.escape(path)}</a>'
+    return f'<a href="{html.escape(_kit_href(path))}" target="_blank">{html.escape(path)}</a>'
 
 
 def _html_text(text: str) -> str:
@@ -289,6 +291,53 @@ def next_hints(module: str) -> Hints:
     return Hints(module=module, shown=tuple(shown), total=len(course.pack(module).hints))
 
 
+# ------------------------------------------------------------ the exercise file
+
+
+@dataclass(frozen=True)
+class ExerciseFile:
+    """A module's exercise file, as ``%exercise`` shows it: a link to edit it and the functions to write."""
+
+    module: str
+
+    def path(self) -> str:
+        return f"{course.course()['exercises']}/{self.module}.py"
+
+    def functions(self) -> list[str]:
+        return [f"{name}({', '.join(course.parameter_names(name))})" for name in course.pack(self.module).functions]
+
+    def text(self) -> str:
+        return (
+            f"{course.pack(self.module).title}: write {', '.join(self.functions())} in {self.path()}, "
+            f"save it, then run %grade {self.module}."
+        )
+
+    def html(self) -> str:
+        functions = ", ".join(f"<code>{html.escape(function)}</code>" for function in self.functions())
+        return (
+            f"<p><b>{html.escape(course.pack(self.module).title)}</b>: write {functions} in {_link(self.path())}, "
+            f"save it, then run <code>%grade {html.escape(self.module)}</code>.</p>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(self.text())
+
+
+def open_exercise(module: str) -> ExerciseFile:
+    """The exercise file of ``module``; on Colab, also opened in Colab's editor."""
+    if module not in course.modules():
+        raise NotebookError(f"give a module: {', '.join(course.modules())}")
+    exercise = ExerciseFile(module)
+    if "google.colab" in sys.modules:
+        from google.colab import files
+
+        files.view(str(KIT_ROOT / exercise.path()))
+    return exercise
+
+
 # ------------------------------------------------------------ the IPython extension
 
 
@@ -314,7 +363,16 @@ def hint_magic(line: str) -> None:
         print(f"error: {error}", file=sys.stderr)
 
 
+def exercise_magic(line: str) -> None:
+    """%exercise MODULE: the module's exercise file to edit (opened in the editor on Colab)."""
+    try:
+        _show(open_exercise(line.strip()))
+    except NotebookError as error:
+        print(f"error: {error}", file=sys.stderr)
+
+
 def load_ipython_extension(ipython) -> None:
-    """Register ``%grade`` and ``%hint`` (IPython calls this on ``%load_ext``)."""
+    """Register ``%grade``, ``%hint`` and ``%exercise`` (IPython calls this on ``%load_ext``)."""
     ipython.register_magic_function(grade_magic, magic_kind="line", magic_name="grade")
     ipython.register_magic_function(hint_magic, magic_kind="line", magic_name="hint")
+    ipython.register_magic_function(exercise_magic, magic_kind="line", magic_name="exercise")
