@@ -191,3 +191,15 @@ def new_exercise(session: nox.Session) -> None:
     import sys
 
     session.run(sys.executable, "-m", "tools.new_exercise", *session.posargs, external=True)
+
+
+# ----------------------------------------------------------------- notebook
+# workbook.ipynb and the extension behind %grade, %hint and %exercise
+# (checks/engine/notebook.py); see README.md, "In a notebook".
+
+
+@nox.session(venv_backend=BACKEND, requires=[STUDENT_SESSIONS_ENV], default=False)
+def notebook(session: nox.Session) -> None:
+    """Open the workbook in JupyterLab: nox -s notebook [-- JUPYTERLAB-OPTIONS] (--install-only: only build its kernel)."""
+    install_lock(session, "notebook")
+    session.run("jupyter", "lab", "workbook.ipynb", *session.posargs)

@@ -146,6 +146,13 @@ def _link(path: str) -> str:
     return f'<a href="{html.escape(_kit_href(path))}" target="_blank">{html.escape(path)}</a>'
 
 
+def _commands_as_code(escaped: str) -> str:
+    """``escaped`` HTML with each magic it names (``%grade MODULE``, ``%hint MODULE``) set as code."""
+    modules = "|".join(re.escape(module) for module in course.modules())
+    magic = re.compile(rf"%(?:grade|hint)(?: (?:{modules})\b)?")
+    return magic.sub(lambda match: f"<code>{match.group(0)}</code>", escaped)
+
+
 def _html_text(text: str) -> str:
     """``text`` escaped for HTML, with every lesson path in it a link."""
     escaped = html.escape(text)
@@ -211,7 +218,7 @@ class GradeReport:
             else:
                 verdict = (
                     f"<b>{html.escape(failure.check)}</b>"
-                    f'<pre style="white-space: pre-wrap; margin: 0.3em 0 0">{_html_text(failure.feedback)}</pre>'
+                    f'<pre style="white-space: pre-wrap; word-break: normal; overflow-wrap: break-word; margin: 0.3em 0 0">{_html_text(failure.feedback)}</pre>'
                 )
             rows.append(
                 f"<tr><td {cell}>{'✓' if score == maximum else '✗'}</td>"
@@ -227,7 +234,7 @@ class GradeReport:
             f'<div class="grade-report"><table><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody>'
             f"<tfoot><tr><td {cell}></td><th {cell}>Total</th><th {cell}>{score}&nbsp;/&nbsp;{maximum}</th>"
             f'<td {cell} colspan="2"></td></tr></tfoot></table>'
-            f"<p>{html.escape(self.next_step())}</p></div>"
+            f"<p>{_commands_as_code(html.escape(self.next_step()))}</p></div>"
         )
 
     def _repr_html_(self) -> str:
@@ -268,7 +275,7 @@ class Hints:
     def html(self) -> str:
         title = f"<p><b>{html.escape(course.pack(self.module).title)}</b> (<code>{html.escape(self.module)}</code>)</p>"
         hints = "".join(f"<p><b>Hint {number}/{self.total}:</b> {html.escape(text)}</p>" for number, text in self.shown)
-        closing = html.escape(self.closing()) + (f" {_link(self.lesson())}" if self.last() else "")
+        closing = _commands_as_code(html.escape(self.closing())) + (f" {_link(self.lesson())}" if self.last() else "")
         return f'<div class="hint">{title}{hints}<p>{closing}</p></div>'
 
     def _repr_html_(self) -> str:
