@@ -176,9 +176,9 @@ def test_a_report_with_a_diagnosis_renders_as_html_and_text(tmp_path, monkeypatc
     rendered = shown.html()
     assert rendered_scores([{"data": {"text/html": rendered}}]) == graded.module_scores()
     diagnosis = feedback.split("\nDiagnosis: ", 1)[1].split(" (lesson: ")[0]
-    assert f"Diagnosis: {html.escape(diagnosis)}" in rendered
     href = Path(os.path.relpath(ROOT / lesson.split("#")[0], Path.cwd())).as_posix()
-    assert f'<a href="{href}' in rendered and f">{lesson}</a>" in rendered
+    assert f'Diagnosis: {html.escape(diagnosis)} (lesson: <a href="{href}' in rendered
+    assert f">{lesson}</a>)" in rendered
     assert f">docs/{course.pack(module).lesson}</a>" in rendered
     text = shown.text()
     assert f"Diagnosis: {diagnosis.split()[0]}" in text and f"%hint {module}" in text
