@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine import course
+from checks.engine.report import CheckResult, module_totals, table
 
 KIT_ROOT = course.KIT_ROOT
 STUDENT_PYTHON_RECORD = KIT_ROOT / ".nox" / ".cache" / "student-python"
@@ -51,18 +52,25 @@ class NotebookError(Exception):
 # ------------------------------------------------------------ the grader, in a subprocess
 
 
-def grading_python(*, build: bool = True) -> str:
-    """The grading environment's interpreter, built with ``noxw.py -s student`` when there is none yet."""
+def _recorded_python() -> str | None:
+    """The interpreter ``nox -s student`` recorded, if it is recorded and still there."""
     recorded = STUDENT_PYTHON_RECORD.read_text().strip() if STUDENT_PYTHON_RECORD.is_file() else ""
-    if recorded and Path(recorded).is_file():
+    return recorded if recorded and Path(recorded).is_file() else None
+
+
+def grading_python() -> str:
+    """The grading environment's interpreter, built with ``noxw.py -s student`` when there is none yet."""
+    recorded = _recorded_python()
+    if recorded:
         return recorded
-    if not build:
-        raise NotebookError("the grading environment is not built yet: run nox -s student")
     print("Building the grading environment (once; it takes about a minute)...", flush=True)
     status = _stream([sys.executable, str(KIT_ROOT / "noxw.py"), "-s", "student"])
     if status != 0:
         raise NotebookError(f"building the grading environment failed (noxw.py -s student exited with {status})")
-    return grading_python(build=False)
+    recorded = _recorded_python()
+    if not recorded:
+        raise NotebookError(f"noxw.py -s student recorded no interpreter in {STUDENT_PYTHON_RECORD}")
+    return recorded
 
 
 def _stream(command: list[str]) -> int:
@@ -163,12 +171,10 @@ def _html_text(text: str) -> str:
 class GradeReport:
     """A grader report (the Gradescope ``results.json``) as a notebook shows it."""
 
-    results: tuple  # of report.CheckResult, in the report's order
+    results: tuple[CheckResult, ...]  # in the report's order
 
     @classmethod
     def from_json(cls, data: dict) -> GradeReport:
-        from checks.engine.report import CheckResult
-
         return cls(
             tuple(
                 CheckResult(
@@ -182,10 +188,8 @@ class GradeReport:
             )
         )
 
-    def modules(self) -> list[tuple[str, int, int, object | None]]:
+    def modules(self) -> list[tuple[str, int, int, CheckResult | None]]:
         """``(module, score, max_score, first failing result or None)`` in the course's order."""
-        from checks.engine.report import module_totals
-
         return [
             (module, score, maximum, next((r for r in self.results if r.module == module and not r.passed), None))
             for module, (score, maximum) in module_totals(list(self.results)).items()
@@ -204,8 +208,6 @@ class GradeReport:
 
     def text(self) -> str:
         """The plain-text fallback: the terminal's table and the next step."""
-        from checks.engine.report import table
-
         return f"{course.name()}\n{table(list(self.results))}\n  {self.next_step()}"
 
     def html(self) -> str:
