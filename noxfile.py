@@ -195,3 +195,16 @@ def merge_grades(session: nox.Session) -> None:
 def new_exercise(session: nox.Session) -> None:
     """Write every file of a new exercise: nox -s new-exercise -- NAME (see CONTRIBUTING.md)."""
     run_student(session, "-m", "tools.new_exercise")
+
+
+# ----------------------------------------------------------------- notebook
+# workbook.ipynb and the extension behind %grade, %hint and %exercise
+# (checks/engine/notebook.py); see README.md, "In a notebook".
+
+
+@nox.session(venv_backend=BACKEND, requires=[STUDENT_SESSIONS_ENV], default=False)
+def notebook(session: nox.Session) -> None:
+    """Open the workbook in JupyterLab: nox -s notebook [-- JUPYTERLAB-OPTIONS] (--install-only: only build its kernel)."""
+    install_lock(session, "notebook")
+    session.run("python", "-m", "tools.workbook")  # generated from the packs, like the release's copy
+    session.run("jupyter", "lab", "workbook.ipynb", *session.posargs)

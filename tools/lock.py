@@ -9,7 +9,8 @@ exactly what the kit was verified with:
 
 - ``grade.txt``: the grader (every student session, grade-all, Classroom, Gradescope);
 - ``verify.txt``: the kit's test suite; ``docs.txt``: the course site;
-- ``bootstrap.txt``: nox and uv, which ``python3 noxw.py`` installs into ``.venv``.
+- ``bootstrap.txt``: nox and uv, which ``python3 noxw.py`` installs into ``.venv``;
+- ``notebook.txt``: the workbook's kernel and JupyterLab (``nox -s notebook``).
 
 ``python -m tools.lock [UV-LOCK-OPTIONS]`` runs ``uv lock --upgrade`` (or
 ``uv lock`` with the options given, e.g. ``--upgrade-package numpy``), then
@@ -29,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOCK_DIR = ROOT / "lock"
 # The environments exported from uv.lock, one dependency group each.
-PURPOSES = ("grade", "verify", "docs", "bootstrap")
+PURPOSES = ("grade", "verify", "docs", "bootstrap", "notebook")
 
 
 def lock_file(purpose: str, kit: Path = ROOT) -> Path:

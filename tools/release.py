@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 
 from checks.engine import course
-from tools import classroom, kit
+from tools import classroom, kit, workbook
 
 ROOT = kit.ROOT
 DEFAULT_OUT = ROOT / "dist" / "ridge-lab-student.zip"
@@ -41,7 +41,7 @@ MANIFEST = "MANIFEST.json"
 WORKFLOW = classroom.WORKFLOW
 NEVER = ("solutions", "tests", "tools", "build", "dist")
 # Besides exercises/, checks/ and docs/: what a student needs to run the grader and the site.
-KIT_FILES = ("mkdocs.yml", "noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", ".gitignore")
+KIT_FILES = ("mkdocs.yml", "noxfile.py", "noxw.py", "pyproject.toml", "uv.lock", ".gitignore", "ridge_lab.py")
 
 
 class LeakError(Exception):
@@ -84,6 +84,7 @@ def student_readme(source: Path = ROOT) -> str:
         "## The exercises\n",
         "| # | file | what you build | lesson |\n| --- | --- | --- | --- |\n" + exercises + "\n",
         _section(readme, "For students"),
+        _section(readme, "In a notebook"),
         _section(readme, "The convention"),
         _section(readme, "How scoring works"),
         "## Your grade\n",
@@ -123,6 +124,10 @@ def release_files(source: Path = ROOT) -> dict[str, bytes]:
     # Generated from the packs; it checks the checks and the lock against the hashes written into it.
     workflow = classroom.release_workflow(kit.fingerprint(), kit.sha256(kit.grade_lock(source).read_bytes()))
     files[WORKFLOW] = workflow.encode("utf-8")
+    files[workbook.WORKBOOK.name] = workbook.text().encode("utf-8")
+    # Generated here, so the kit's repository ignores it; the release's repository keeps it.
+    ignored = f"/{workbook.WORKBOOK.name}"
+    files[".gitignore"] = b"".join(line for line in files[".gitignore"].splitlines(keepends=True) if line.strip() != ignored.encode())
     files["README.md"] = student_readme(source).encode("utf-8")
     return files
 
