@@ -4,7 +4,7 @@ import subprocess
 import sys
 import time
 
-from checks.engine import course, hint
+from checks.engine import course, hint, report
 from tests.bank import build_submission
 from tests.conftest import ROOT, grade
 
