@@ -1,5 +1,9 @@
 """Bad input to the grader: exit status 2 and one line starting with 'error:', never a traceback."""
 
+import os
+import stat
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import ROOT, grade
@@ -47,3 +51,10 @@ def test_report_goes_where_asked(tmp_path):
 def test_grades_exercises_by_default_from_the_kit_root():
     graded = grade("exercises", "--only", "penalty")
     assert graded.report["max_score"] > 0 and graded.report["score"] == 0
+
+
+def test_a_report_to_dev_null_leaves_dev_null_a_device(tmp_path):
+    from checks.engine import files
+
+    files.write_atomic(Path(os.devnull), "{}\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
