@@ -89,7 +89,7 @@ def test_with_the_reference_in_the_checkout_only_the_reference_matches_it(honest
 def test_the_threshold_lies_well_above_what_honest_files_share(honest, monkeypatch):
     """Every share of the honest pair, also against the oracles, with no threshold: all well under FLAG_SHARE."""
     flag_share = similarity.FLAG_SHARE
-    for name, value in (("FLAG_SHARE", 0.0), ("MIN_TOKENS", 0), ("PREFILTER_SHARE", 0.0), ("COMMON_FILES", 2)):
+    for name, value in (("FLAG_SHARE", 0.0), ("MIN_TOKENS", 0), ("COMMON_FILES", 2)):
         monkeypatch.setattr(similarity, name, value)
     findings = similarity.find(list(honest.values()), kit=_release_kit())
     shares = [max(link[2], link[3]) for cluster in findings.clusters for link in cluster.links]

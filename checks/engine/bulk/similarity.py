@@ -28,6 +28,7 @@ same reports give the same figures in every run.
 from __future__ import annotations
 
 import collections
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,10 +48,6 @@ MIN_TOKENS = 60
 # in more files than this is common code; pairs that share only such k-grams are not compared. This
 # bounds the work on a large class; identical files are always grouped.
 COMMON_FILES = 10
-# Before copydetect compares two files, they must share this share of the smaller one's fingerprints: with
-# copydetect's defaults every k-gram is a fingerprint, so a token share of FLAG_SHARE means about as large
-# a share of shared fingerprints; half of it leaves a wide margin and skips most honest pairs.
-PREFILTER_SHARE = FLAG_SHARE / 2
 
 
 class SimilarityUnavailable(Exception):
@@ -170,8 +167,14 @@ def _fingerprint(copydetect, name: str, tokens: str, boilerplate):
 
 def _flagged(copydetect, first, second) -> tuple[float, float] | None:
     """copydetect's two shares when the files match (enough tokens, a large enough share); None otherwise."""
-    shared = len(first.hashes & second.hashes)
-    if shared < PREFILTER_SHARE * min(len(first.hashes), len(second.hashes)):
+    # copydetect's overlap is made of k tokens from each shared k-gram at most: a bound that skips most
+    # pairs at the cost of a set intersection, and never a pair copydetect would flag
+    shared = first.hashes & second.hashes
+    most_first = first.k * sum(len(first.hash_idx[value]) for value in shared)
+    most_second = second.k * sum(len(second.hash_idx[value]) for value in shared)
+    if most_first < MIN_TOKENS or (
+        most_first < FLAG_SHARE * first.token_coverage and most_second < FLAG_SHARE * second.token_coverage
+    ):
         return None
     overlap, (share_first, share_second), _ = copydetect.compare_files(first, second)
     if overlap < MIN_TOKENS or max(share_first, share_second) < FLAG_SHARE:
@@ -179,8 +182,9 @@ def _flagged(copydetect, first, second) -> tuple[float, float] | None:
     return float(share_first), float(share_second)
 
 
-def compare(submissions: dict[str, dict[str, str]], kit: list[Path]) -> tuple[list[KitMatch], list[Cluster], list[str]]:
-    """The matches with the kit, the clusters of classmates and the kit's file names, for ``{student: {file: tokens}}``."""
+@functools.lru_cache(maxsize=4)
+def _kit_fingerprints(kit: tuple[Path, ...]) -> tuple[object, list[tuple[str, object]]]:
+    """The stubs' k-gram hashes (boilerplate: no match counts them) and each kit file's fingerprint, once per process."""
     import numpy as np
 
     copydetect = _copydetect()
@@ -189,11 +193,17 @@ def compare(submissions: dict[str, dict[str, str]], kit: list[Path]) -> tuple[li
     boilerplate = np.unique(
         np.array([value for text in stubs for value in _fingerprint(copydetect, "stub.py", text, None).hashes])
     )
-    kit = [
+    texts = [
         (path.relative_to(course.KIT_ROOT).as_posix(), filter_code(path.read_text(encoding="utf-8"), path.name)[0])
         for path in kit
     ]
-    kit_prints = [(name, _fingerprint(copydetect, name, text, boilerplate)) for name, text in kit]
+    return boilerplate, [(name, _fingerprint(copydetect, name, text, boilerplate)) for name, text in texts]
+
+
+def compare(submissions: dict[str, dict[str, str]], kit: list[Path]) -> tuple[list[KitMatch], list[Cluster], list[str]]:
+    """The matches with the kit, the clusters of classmates and the kit's file names, for ``{student: {file: tokens}}``."""
+    copydetect = _copydetect()
+    boilerplate, kit_prints = _kit_fingerprints(tuple(kit))
 
     # one fingerprint per distinct text of a file; ``holders`` are the students who submitted it
     holders: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
@@ -230,7 +240,7 @@ def compare(submissions: dict[str, dict[str, str]], kit: list[Path]) -> tuple[li
                 links.append((a, b, *shares))
         clusters += _clusters(name, [holders[(name, text)] for text in texts], links)
     kit_matches.sort(key=lambda match: (match.kit_file, match.file, match.students))
-    return kit_matches, clusters, [name for name, _ in kit]
+    return kit_matches, clusters, [name for name, _ in kit_prints]
 
 
 def _clusters(name: str, groups: list[list[str]], links: list[tuple]) -> list[Cluster]:
