@@ -173,3 +173,26 @@ def test_submission_tokens_are_copydetects_filtered_text_of_each_exercise_file()
     assert sorted(tokens) == sorted(f"{module}.py" for module in MODULES)
     assert "l2_penalty" not in tokens["penalty.py"]  # names are V / F
     assert "defF(V,V,V):" in tokens["penalty.py"]  # layout and comments gone
+
+
+@pytest.mark.slow
+def test_grade_all_keeps_the_tokens_and_its_class_report_names_the_copies(honest, tmp_path):
+    submissions = tmp_path / "submissions"
+    alice = _loops(submissions / "alice")
+    _renamed(alice, submissions / "bob")
+    _copy_reference(submissions / "carol", "carol")
+    completed = subprocess.run(
+        [sys.executable, "-m", "checks.engine.bulk", str(submissions), "--out", str(tmp_path / "out"), "--jobs", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    report = json.loads((tmp_path / "out" / "reports" / "bob.json").read_text())
+    assert report["extra_data"][similarity.REPORT_KEY] == similarity.submission_tokens(submissions / "bob")
+    page = (tmp_path / "out" / "report.html").read_text()
+    section = page.split('id="similarity"', 1)[1].split("<h2", 1)[0]
+    assert "the same tokens: alice, bob" in section
+    assert "carol" in section  # the reference matches solutions/
+    assert "code_tokens" not in page.split('id="environment"', 1)[1]

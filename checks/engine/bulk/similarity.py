@@ -51,7 +51,7 @@ COMMON_FILES = 10
 
 
 class SimilarityUnavailable(Exception):
-    """copydetect is not installed, or the comparison did not finish."""
+    """copydetect is not installed."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,10 @@ def submission_tokens(folder: Path) -> dict[str, str] | None:
         path = folder / name
         if path.is_file():
             code = path.read_bytes().decode("utf-8", errors="replace")
-            tokens[name] = copydetect.utils.filter_code(code, name)[0]
+            try:
+                tokens[name] = copydetect.utils.filter_code(code, name)[0]
+            except Exception:  # noqa: BLE001 - a file the tokenizer chokes on leaves the student uncompared, still graded
+                return None
     return tokens
 
 
