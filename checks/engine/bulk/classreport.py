@@ -261,6 +261,7 @@ def build(documents: list[dict]) -> str:
 
 
 MAX_PAIRS_SHOWN = 30  # per cluster of similar files
+NAMES_SHOWN = 5  # in a cell before it folds
 
 
 def _percent(share: float) -> str:
@@ -282,7 +283,7 @@ def similarity_section(documents: list[dict]) -> str:
             " tokens of their code (graded where copydetect is not installed): grade them again with <code>--force</code>.</p>"
         )
     if not findings.compared:
-        return "\n".join(out)
+        return "\n".join(out) or "<p>No submission to compare.</p>"
     solutions = course.course().get("solutions", "solutions")
     reference = any(name.startswith(f"{solutions}/") for name in findings.kit_files)
     w(
@@ -300,32 +301,39 @@ def similarity_section(documents: list[dict]) -> str:
     w("<h3>Matching the kit's own code</h3>")
     if findings.kit:
         w(
-            "<table><thead><tr><th>students</th><th>file</th><th>kit file</th><th>of the student's file</th>"
-            "<th>of the kit file</th><th>who</th></tr></thead><tbody>"
+            "<table><thead><tr><th>students</th><th>file</th><th>kit file</th><th>student's file in the kit file</th>"
+            "<th>kit file in the student's file</th><th>who</th></tr></thead><tbody>"
         )
-        for match in sorted(findings.kit, key=lambda m: (-m.share, m.kit_file, m.file, m.students)):
-            who = ", ".join(match.students)
+        for match in sorted(findings.kit, key=lambda m: (-max(m.share, m.kit_share), m.kit_file, m.file, m.students)):
             w(
                 f'<tr><td class="n">{len(match.students)}</td><td><code>{e(match.file)}</code></td><td><code>{e(match.kit_file)}</code></td>'
                 f'<td class="n">{_percent(match.share)}</td><td class="n">{_percent(match.kit_share)}</td>'
-                f"<td><details><summary>{len(match.students)} student{'s' * (len(match.students) != 1)}</summary>{e(who)}</details></td></tr>"
+                f"<td>{_names(match.students)}</td></tr>"
             )
         w("</tbody></table>")
     else:
         w("<p>None.</p>")
     w("<h3>Matching each other</h3>")
     if findings.clusters:
-        w("<table><thead><tr><th>students</th><th>file</th><th>largest share</th><th>who and how</th></tr></thead><tbody>")
+        w("<table><thead><tr><th>students</th><th>file</th><th>closest pair</th><th>who and how</th></tr></thead><tbody>")
         for cluster in sorted(findings.clusters, key=lambda c: (-c.top_share, -len(c.students), c.file, c.students)):
             w(
                 f'<tr><td class="n">{len(cluster.students)}</td><td><code>{e(cluster.file)}</code></td>'
-                f'<td class="n">{_percent(cluster.top_share)}</td><td><details><summary>{e(", ".join(cluster.students[:3]))}'
-                f"{', …' * (len(cluster.students) > 3)}</summary><ul>{_cluster_lines(cluster)}</ul></details></td></tr>"
+                f'<td class="n">{_percent(cluster.top_share)}</td><td>{_names(cluster.students)}'
+                f"<details><summary>how</summary><ul>{_cluster_lines(cluster)}</ul></details></td></tr>"
             )
         w("</tbody></table>")
     else:
         w("<p>None.</p>")
     return "\n".join(out)
+
+
+def _names(students) -> str:
+    """Students by name, folded away when there are many."""
+    text = html.escape(", ".join(students))
+    if len(students) <= NAMES_SHOWN:
+        return text
+    return f"<details><summary>{len(students)} students</summary>{text}</details>"
 
 
 def _cluster_lines(cluster: similarity.Cluster) -> str:
