@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import course
-from checks.engine.bulk import classreport, similarity
+from checks.engine import course, report
+from checks.engine.bulk import classreport, outputs, shards, similarity
 from tests.conftest import ROOT
 from tools.sample_class import _copy_reference
 
@@ -196,3 +196,21 @@ def test_grade_all_keeps_the_tokens_and_its_class_report_names_the_copies(honest
     assert "the same tokens: alice, bob" in section
     assert "carol" in section  # the reference matches solutions/
     assert "code_tokens" not in page.split('id="environment"', 1)[1]
+
+
+def test_a_merge_of_shards_flags_copies_graded_on_different_machines(honest, tmp_path):
+    alice = _loops(tmp_path / "alice")
+    documents = [_document("alice", alice), _document("bob", _renamed(alice, tmp_path / "bob")), honest["reference"]]
+    for document in documents:
+        document["extra_data"] |= {"submission": document["extra_data"]["student"], "files_sha256": {}}
+    halves = [tmp_path / "shard-1", tmp_path / "shard-2"]
+    for index, document in enumerate(documents):  # alice and bob in different shards
+        folder = halves[index % 2] / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        report.write_json(folder / f"{document['extra_data']['student']}.json", document)
+    shards.merge(halves, tmp_path / "merged")
+    (tmp_path / "one").mkdir()
+    outputs.write_all(tmp_path / "one", sorted(documents, key=lambda d: d["extra_data"]["student"]), {}, "total")
+    merged = (tmp_path / "merged" / "report.html").read_text()
+    assert merged == (tmp_path / "one" / "report.html").read_text()
+    assert "the same tokens: alice, bob" in merged
