@@ -280,7 +280,8 @@ def similarity_section(documents: list[dict]) -> str:
     if findings.not_compared:
         w(
             f"<p>Not compared ({len(findings.not_compared)}): {e(', '.join(findings.not_compared))}. Their reports hold no"
-            " tokens of their code (graded where copydetect is not installed): grade them again with <code>--force</code>.</p>"
+            " tokens of their code (graded where copydetect is not installed, or their code could not be tokenized):"
+            " grade them again with <code>--force</code> where it is.</p>"
         )
     if not findings.compared:
         return "\n".join(out) or "<p>No submission to compare.</p>"
