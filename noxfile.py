@@ -5,9 +5,10 @@ Every environment installs exactly the versions pinned (with hashes) in
 resolved from the dependency groups of ``pyproject.toml``. Environments are
 reused, and a stamp file skips the installer while the lock is unchanged.
 
-The student sessions (grade, hint, watch, grade-all) share one environment,
-built by the ``student`` session they require, so the first ``nox -s hint``
-after ``nox -s grade`` costs no setup. nox uses uv when it is installed (as
+The student sessions (grade, hint, watch) share one environment, built by
+the ``student`` session they require, so the first ``nox -s hint`` after
+``nox -s grade`` costs no setup; the class-grading sessions (grade-all,
+class-report, merge-grades) share the ``bulk`` one (the grader plus copydetect). nox uses uv when it is installed (as
 ``python3 noxw.py`` does), else virtualenv and pip.
 """
 
@@ -25,6 +26,7 @@ LOCK = ROOT / "lock"
 BACKEND = "uv|virtualenv"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 STUDENT_SESSIONS_ENV = "student"
+BULK_ENV = "bulk"
 
 nox.options.sessions = ["grade"]
 nox.options.reuse_venv = "yes"
@@ -54,14 +56,31 @@ def run_student(session: nox.Session, *command: str) -> None:
 # ------------------------------------------------------------ for students
 
 
-@nox.session(name=STUDENT_SESSIONS_ENV, venv_backend=BACKEND, default=False)
-def student(session: nox.Session) -> None:
-    """The grading environment that grade, hint, watch and grade-all share (built on demand)."""
-    install_lock(session, "grade")
+def _record_python(session: nox.Session, environment: str) -> None:
+    """Write where this environment's interpreter is, for the sessions that run in it."""
     python = Path(session.virtualenv.bin) / ("python.exe" if sys.platform == "win32" else "python")
     cache = Path(session.cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
-    (cache / "student-python").write_text(str(python))
+    (cache / f"{environment}-python").write_text(str(python))
+
+
+@nox.session(name=STUDENT_SESSIONS_ENV, venv_backend=BACKEND, default=False)
+def student(session: nox.Session) -> None:
+    """The grading environment that grade, hint and watch share (built on demand)."""
+    install_lock(session, "grade")
+    _record_python(session, STUDENT_SESSIONS_ENV)
+
+
+@nox.session(name=BULK_ENV, venv_backend=BACKEND, default=False)
+def bulk(session: nox.Session) -> None:
+    """The class-grading environment (the grader plus copydetect) that grade-all, class-report and merge-grades share."""
+    install_lock(session, "bulk")
+    _record_python(session, BULK_ENV)
+
+
+def run_bulk(session: nox.Session, *command: str) -> None:
+    python = (Path(session.cache_dir) / f"{BULK_ENV}-python").read_text().strip()
+    session.run(python, *command, *session.posargs, external=True)
 
 
 @nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
@@ -173,22 +192,22 @@ def gradescope(session: nox.Session) -> None:
     run_student(session, "-m", "tools.gradescope", "build")
 
 
-@nox.session(name="grade-all", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
+@nox.session(name="grade-all", venv_backend="none", requires=[BULK_ENV])
 def grade_all(session: nox.Session) -> None:
     """Grade a class: nox -s grade-all -- SUBMISSIONS [--out DIR] [--jobs N] [--shard K/N] [--roster CSV] [--force] (see GRADING.md)."""
-    run_student(session, "-m", "checks.engine.bulk")
+    run_bulk(session, "-m", "checks.engine.bulk")
 
 
-@nox.session(name="class-report", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
+@nox.session(name="class-report", venv_backend="none", requires=[BULK_ENV])
 def class_report(session: nox.Session) -> None:
     """Rebuild DIR/report.html from DIR/reports/: nox -s class-report -- DIR."""
-    run_student(session, "-m", "checks.engine.bulk.classreport")
+    run_bulk(session, "-m", "checks.engine.bulk.classreport")
 
 
-@nox.session(name="merge-grades", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
+@nox.session(name="merge-grades", venv_backend="none", requires=[BULK_ENV])
 def merge_grades(session: nox.Session) -> None:
     """Merge the --out folders of shards: nox -s merge-grades -- DIR_1 ... DIR_N --out DIR."""
-    run_student(session, "-m", "checks.engine.bulk.shards")
+    run_bulk(session, "-m", "checks.engine.bulk.shards")
 
 
 @nox.session(name="new-exercise", venv_backend="none", requires=[STUDENT_SESSIONS_ENV])

@@ -10,7 +10,8 @@ exactly what the kit was verified with:
 - ``grade.txt``: the grader (every student session, grade-all, Classroom, Gradescope);
 - ``verify.txt``: the kit's test suite; ``docs.txt``: the course site;
 - ``bootstrap.txt``: nox and uv, which ``python3 noxw.py`` installs into ``.venv``;
-- ``notebook.txt``: the workbook's kernel and JupyterLab (``nox -s notebook``).
+- ``notebook.txt``: the workbook's kernel and JupyterLab (``nox -s notebook``);
+- ``bulk.txt``: the grader plus copydetect, for grading a class (grade-all, class-report, merge-grades).
 
 ``python -m tools.lock [UV-LOCK-OPTIONS]`` runs ``uv lock --upgrade`` (or
 ``uv lock`` with the options given, e.g. ``--upgrade-package numpy``), then
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOCK_DIR = ROOT / "lock"
 # The environments exported from uv.lock, one dependency group each.
-PURPOSES = ("grade", "verify", "docs", "bootstrap", "notebook")
+PURPOSES = ("grade", "verify", "docs", "bootstrap", "notebook", "bulk")
 
 
 def lock_file(purpose: str, kit: Path = ROOT) -> Path:

@@ -12,6 +12,8 @@ anywhere) with:
   and who;
 - who needs attention: 0 on a module, could not be graded (and why), or an
   exercise file left exactly as the stub;
+- similar code: submissions that closely match the kit's own code or each
+  other (see ``similarity``);
 - the kit version, the checks' SHA-256 and the grading environment.
 
 The page holds no timestamp and no timing, so the same reports always give
@@ -30,11 +32,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine import course
+from checks.engine.bulk import similarity
 from checks.engine.bulk.gradebook import STATUS_ERROR, read_reports
 from checks.engine.files import UsageError, write_atomic
 
 DIAGNOSIS_LINE = re.compile(r"^Diagnosis: (?P<text>.*?)(?: \(lesson: (?P<lesson>[^()]*)\))?$", re.MULTILINE)
-PER_STUDENT_KEYS = {"student", "submission", "files", "files_sha256", "submission_notes", "grading_status", "grading_error"}
+PER_STUDENT_KEYS = {
+    "student",
+    "submission",
+    "files",
+    "files_sha256",
+    "submission_notes",
+    "grading_status",
+    "grading_error",
+    similarity.REPORT_KEY,
+}
 ESSENTIAL_KEYS = ("kit_version", "checks_sha256", "lock_sha256")
 
 
@@ -238,11 +250,109 @@ def build(documents: list[dict]) -> str:
     else:
         w("<p>None.</p>")
 
+    w('<h2 id="similarity">Similar code</h2>')
+    w(similarity_section(documents))
+
     w('<h2 id="environment">Checks and environment</h2><table><tbody>')
     for key, value in environment:
         w(f"<tr><th>{e(key)}</th><td><code>{e(value)}</code></td></tr>")
     w("</tbody></table></body></html>\n")
     return "\n".join(out)
+
+
+MAX_PAIRS_SHOWN = 30  # per cluster of similar files
+NAMES_SHOWN = 5  # in a cell before it folds
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def similarity_section(documents: list[dict]) -> str:
+    """The "Similar code" section: who matches the kit's own code, and who matches whom (see ``similarity``)."""
+    e = html.escape
+    try:
+        findings = similarity.find(documents)
+    except similarity.SimilarityUnavailable as error:
+        return f"<p>Not compared: {e(str(error))}.</p>"
+    out: list[str] = []
+    w = out.append
+    if findings.not_compared:
+        w(
+            f"<p>Not compared ({len(findings.not_compared)}): {e(', '.join(findings.not_compared))}. Their reports hold no"
+            " tokens of their code (graded where copydetect is not installed, or their code could not be tokenized):"
+            " grade them again with <code>--force</code> where it is.</p>"
+        )
+    if not findings.compared:
+        return "\n".join(out) or "<p>No submission to compare.</p>"
+    solutions = course.course().get("solutions", "solutions")
+    reference = any(name.startswith(f"{solutions}/") for name in findings.kit_files)
+    w(
+        f"<p>{findings.compared} submissions compared with copydetect (MOSS's winnowing fingerprints; names, strings, comments"
+        f" and layout do not count) with the kit's own code ({len(findings.kit_files)} files: the checks' packs, their oracles"
+        + (
+            f" included, and the reference <code>{e(solutions)}/</code>"
+            if reference
+            else f" included; <code>{e(solutions)}/</code> is not in this checkout"
+        )
+        + ") and each exercise file with the same file of the classmates who share some of its rarer passages (found in at most"
+        f" {similarity.COMMON_FILES} different files). Two files are listed when at least {similarity.MIN_TOKENS} tokens of one file,"
+        f" and at least {_percent(similarity.FLAG_SHARE)} of the tokens of one of the two, are found in the other.</p>"
+    )
+    w("<h3>Matching the kit's own code</h3>")
+    if findings.kit:
+        w(
+            "<table><thead><tr><th>students</th><th>file</th><th>kit file</th><th>student's file in the kit file</th>"
+            "<th>kit file in the student's file</th><th>who</th></tr></thead><tbody>"
+        )
+        for match in sorted(findings.kit, key=lambda m: (-max(m.share, m.kit_share), m.kit_file, m.file, m.students)):
+            w(
+                f'<tr><td class="n">{len(match.students)}</td><td><code>{e(match.file)}</code></td><td><code>{e(match.kit_file)}</code></td>'
+                f'<td class="n">{_percent(match.share)}</td><td class="n">{_percent(match.kit_share)}</td>'
+                f"<td>{_names(match.students)}</td></tr>"
+            )
+        w("</tbody></table>")
+    else:
+        w("<p>None.</p>")
+    w("<h3>Matching each other</h3>")
+    if findings.clusters:
+        w("<table><thead><tr><th>students</th><th>file</th><th>closest pair</th><th>who and how</th></tr></thead><tbody>")
+        for cluster in sorted(findings.clusters, key=lambda c: (-c.top_share, -len(c.students), c.file, c.students)):
+            w(
+                f'<tr><td class="n">{len(cluster.students)}</td><td><code>{e(cluster.file)}</code></td>'
+                f'<td class="n">{_percent(cluster.top_share)}</td><td>{_names(cluster.students)}'
+                f"<details><summary>how</summary><ul>{_cluster_lines(cluster)}</ul></details></td></tr>"
+            )
+        w("</tbody></table>")
+    else:
+        w("<p>None.</p>")
+    return "\n".join(out)
+
+
+def _names(students) -> str:
+    """Students by name, folded away when there are many."""
+    text = html.escape(", ".join(students))
+    if len(students) <= NAMES_SHOWN:
+        return text
+    return f"<details><summary>{len(students)} students</summary>{text}</details>"
+
+
+def _cluster_lines(cluster: similarity.Cluster) -> str:
+    e = html.escape
+
+    def label(group: tuple[str, ...]) -> str:
+        return e(group[0]) + (f" (and the {len(group) - 1} with the same tokens)" if len(group) > 1 else "")
+
+    lines = [f"<li>the same tokens: {e(', '.join(group))}</li>" for group in cluster.groups if len(group) > 1]
+    links = sorted(cluster.links, key=lambda link: (-max(link[2], link[3]), link[0], link[1]))
+    for first, second, share, second_share in links[:MAX_PAIRS_SHOWN]:
+        lines.append(
+            f"<li>{label(cluster.groups[first])} and {label(cluster.groups[second])}: {_percent(share)} of the first's file"
+            f" is in the second's, {_percent(second_share)} of the second's in the first's</li>"
+        )
+    if len(links) > MAX_PAIRS_SHOWN:
+        lines.append(f"<li>and {len(links) - MAX_PAIRS_SHOWN} more pairs</li>")
+    return "".join(lines)
 
 
 def _median(values: list[int]) -> str:

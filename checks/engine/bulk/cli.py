@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from checks.engine import course, report, sandbox
-from checks.engine.bulk import outputs, pool, shards
+from checks.engine.bulk import outputs, pool, shards, similarity
 from checks.engine.bulk.gradebook import CANVAS_LAYOUTS, STATUS_ERROR, StudentResult, load_roster, result_from_report
 from checks.engine.bulk.grader import make_undumpable
 from checks.engine.bulk.intake import Student, Taken, find_students, report_stem, take_submission
@@ -139,11 +139,14 @@ def grade_student(
             return error_report(student, None, str(error)), False
         if not force and (existing := trusted_report(report_path(out, student.name), student, taken, checks_sha256)):
             return existing, True
+        tokens = similarity.submission_tokens(folder)  # before grading: the submission's code may rewrite its files
         try:
             document = grader.grade(folder, timeout)
         except pool.GraderFailed as failure:
             return error_report(student, taken, str(failure)), False
         document["extra_data"].update(_submission_extra(student, taken))
+        if tokens is not None:
+            document["extra_data"][similarity.REPORT_KEY] = tokens
         return document, False
     finally:
         pool.sweep_orphans()
