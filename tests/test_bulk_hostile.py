@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import course, report
+from checks.engine import course, report, sandbox
 from checks.engine.bulk import cli, pool
 from checks.engine.bulk.intake import display_name
 from tests.conftest import ROOT
@@ -154,7 +154,7 @@ def test_without_isolation_one_warning_line_says_so(tmp_path):
     )
     warnings = [line for line in completed.stderr.splitlines() if line.startswith("warning:")]
     assert completed.returncode == 0
-    assert len(warnings) == (0 if cli.isolation_level() == "uid" else 1)
+    assert len(warnings) == (0 if sandbox.isolation_level() == "jail" else 1)
 
 
 def test_a_failure_while_recording_a_student_still_gives_everyone_a_row(fake_grader, tmp_path, monkeypatch):

@@ -220,9 +220,24 @@ def _is_zombie(pid: str) -> bool:
         return True
 
 
-def sandbox_processes() -> list[int]:
-    """The processes on this machine running under any sandbox uid (none once every grading is done)."""
-    return _processes_of(None)
+def sandbox_processes(started_from: str = "") -> list[int]:
+    """The live processes of any sandbox uid (none once every grading is done), of this kit's worker by default.
+
+    ``started_from``: a text their command line holds; by default this
+    package's folder or the jail's ``/grader/``, so that another copy of a
+    grader on the same machine is not counted.
+    """
+    found = []
+    for pid in _processes_of(None):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if (started_from and started_from in command) or (
+            not started_from and (str(HERE) in command or INSIDE_GRADER + "/" in command)
+        ):
+            found.append(pid)
+    return found
 
 
 # ---------------------------------------------------------------- cgroups
