@@ -126,8 +126,9 @@ def release_files(source: Path = ROOT) -> dict[str, bytes]:
     files[WORKFLOW] = workflow.encode("utf-8")
     files[workbook.WORKBOOK.name] = workbook.text().encode("utf-8")
     # Generated here, so the kit's repository ignores it; the release's repository keeps it.
-    ignored = f"/{workbook.WORKBOOK.name}"
-    files[".gitignore"] = b"".join(line for line in files[".gitignore"].splitlines(keepends=True) if line.strip() != ignored.encode())
+    ignored = f"/{workbook.WORKBOOK.name}".encode()
+    if ".gitignore" in files:
+        files[".gitignore"] = b"".join(line for line in files[".gitignore"].splitlines(keepends=True) if line.strip() != ignored)
     files["README.md"] = student_readme(source).encode("utf-8")
     return files
 

@@ -40,6 +40,7 @@ import sys
 import time
 from pathlib import Path
 
+from checks.engine import course
 from checks.engine.sandbox import protocol
 
 HERE = Path(__file__).resolve().parent
@@ -51,7 +52,7 @@ PROCESS_LIMIT = 32
 TMPFS_BYTES = 64 * 2**20  # each of the jail's /tmp and /dev/shm
 UID_BASE, UID_COUNT = 62_000, 2_000
 # Machine-wide, not $TMPDIR: uid leases must be seen by every grader process on the machine.
-LEASE_FOLDER = Path("/tmp") / ".ridge-lab-sandbox-uids"
+LEASE_FOLDER = Path("/tmp") / f".{course.slug()}-sandbox-uids"
 INSIDE_SUBMISSION, INSIDE_GRADER = "/submission", "/grader"
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _CLONE_NEWNS, _MS_REC, _MS_PRIVATE, _MS_BIND = 0x00020000, 0x4000, 1 << 18, 0x1000
@@ -418,7 +419,7 @@ class Jail:
 
     def __init__(self, submission: Path, control: socket.socket):
         self.lease = UidLease()
-        self.tree = ProcessTree(f"ridge-lab-{self.lease.uid}")  # one per uid: a stale one is replaced
+        self.tree = ProcessTree(f"{course.slug()}-{self.lease.uid}")  # one per uid: a stale one is replaced
         inside = {**python_paths(), str(submission): INSIDE_SUBMISSION}
         inside.update({str(path): f"{INSIDE_GRADER}/{path.name}" for path in WORKER_FILES})
         arguments = ["-I", f"{INSIDE_GRADER}/worker.py", "--zygote", str(control.fileno()), "--jailed"]

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.engine import course
 from checks.engine.sandbox import intake, jail
 from checks.engine.sandbox.protocol import Opaque
 from checks.engine.sandbox.transport import Worker, Zygote
@@ -33,7 +34,6 @@ CALL_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 10.0
 MODULE_BUDGET_SECONDS = 30.0  # CPU time of one module's calls
 MODULE_WALL_SECONDS = 120.0  # wall-clock time of one module, however its time is spent
-SLUG = "ridge-lab"
 
 
 class SubmissionUnavailable(BaseException):
@@ -114,7 +114,7 @@ class Submission:
         self.source = Path(folder)
         self.level = jail.isolation_level()
         self.spin_seconds = spin_seconds
-        self.staged = intake.StagedSubmission(self.source, SLUG)
+        self.staged = intake.StagedSubmission(self.source, course.slug())
         self.folder = self.staged.folder
         self.lease = jail.UidLease() if self.level == "uid" else None
         self._zygote: Zygote | None = None
