@@ -154,3 +154,24 @@ def well_posed(
     true_w = rng.standard_normal(n_features) * 3
     y = X @ true_w + (rng.uniform(-5, 5) if fit_intercept else 0.0) + rng.standard_normal(n_samples)
     return WellPosed(X=X, y=y, lam=lam, fit_intercept=fit_intercept)
+
+
+def generic(rng: np.random.Generator, shape) -> np.ndarray:
+    """Entries of magnitude 0.5 to 3 and random sign: no zeros, no ones by accident, nothing ill-scaled."""
+    return rng.uniform(0.5, 3.0, shape) * rng.choice([-1.0, 1.0], shape)
+
+
+def calls(build) -> st.SearchStrategy[tuple]:
+    """Valid argument tuples ``build(rng)`` from a drawn seed: the contract checks' valid calls (``VALID_CALLS``)."""
+    return st.integers(0, 2**32 - 1).map(lambda seed: tuple(build(np.random.default_rng(seed))))
+
+
+def sizes(rng: np.random.Generator) -> tuple[int, int]:
+    """``(N, d)`` of a tall problem: 1 ≤ d ≤ MAX_FEATURES, d + 2 ≤ N ≤ MAX_SAMPLES."""
+    n_features = int(rng.integers(1, MAX_FEATURES + 1))
+    return int(rng.integers(n_features + 2, MAX_SAMPLES + 1)), n_features
+
+
+def moderate_lam(rng: np.random.Generator) -> float:
+    """λ between 0.1 and 10: every term of every formula matters."""
+    return float(10 ** rng.uniform(-1.0, 1.0))
