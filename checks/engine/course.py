@@ -7,9 +7,10 @@ exercise module (see ``CONTRIBUTING.md``, "Adding an exercise")::
                                   points_per_check, hints, each function's
                                   parameters (name and kind) and return kind,
                                   and the contract checks ([[contract]])
-    packs/<module>/pack.py        EXAMPLE_CALLS, VALID_CALLS (a strategy of valid
-                                  arguments per function), CORRECT (the oracle's
-                                  answer per function) and MISCONCEPTIONS
+    packs/<module>/pack.py        EXAMPLE_CALLS, CORRECT (the oracle's answer
+                                  per function), MISCONCEPTIONS and VALID_CALLS
+                                  (a strategy of valid argument tuples for each
+                                  function a contract check covers)
     packs/<module>/test_<module>.py   the checks of the module's mathematics
 
 The contract checks (types, validation, no modification in place, lists
@@ -268,7 +269,7 @@ def validate(pack: ExercisePack) -> list[str]:
         definitions = pack.definitions
     except Exception as error:  # noqa: BLE001 - any import error is the pack author's to see
         return [f"pack {pack.module}: pack.py does not import: {type(error).__name__}: {error}"]
-    for piece in ("EXAMPLE_CALLS", "VALID_CALLS", "CORRECT", "MISCONCEPTIONS"):
+    for piece in ("EXAMPLE_CALLS", "CORRECT", "MISCONCEPTIONS"):
         if not hasattr(definitions, piece):
             problems.append(f"pack {pack.module}: pack.py defines no {piece}")
     if problems:
@@ -281,8 +282,9 @@ def validate(pack: ExercisePack) -> list[str]:
             problems.append(f"pack {pack.module}: an example call of {function} does not have {len(parameters)} arguments")
         if function not in definitions.CORRECT:
             problems.append(f"pack {pack.module}: CORRECT has no oracle answer for {function}")
-        if function not in definitions.VALID_CALLS:
-            problems.append(f"pack {pack.module}: VALID_CALLS has no strategy for {function}")
+    contracted = {function for entry in pack.contract for function in entry.functions}
+    for function in sorted(contracted - set(getattr(definitions, "VALID_CALLS", {}))):
+        problems.append(f"pack {pack.module}: a contract check covers {function}, but VALID_CALLS has no strategy for it")
     written = set(pack.file_check_names())
     for entry in pack.contract:
         if entry.check in written:
