@@ -67,17 +67,32 @@ def _flatten(value) -> np.ndarray | None:
         return None
 
 
-def same_answer(got, expected) -> bool:
-    """True when ``got`` equals ``expected`` (a number, an array or a pair) to rounding, relative to its largest entry."""
+def same_answer(got, expected, tolerance: float | None = None) -> bool:
+    """True when ``got`` equals ``expected`` (a number, an array or a pair) to rounding.
+
+    Each entry may differ by ``tolerance`` or, when it is None, by
+    ``ORACLE_RTOL`` times the largest entry of ``expected``.
+    """
     a, b = _flatten(got), _flatten(expected)
     if a is None or b is None or a.shape != b.shape or not np.all(np.isfinite(a)):
         return False
-    return bool(np.all(np.abs(a - b) <= ORACLE_RTOL * np.max(np.abs(b), initial=0.0)))
+    allowed = ORACLE_RTOL * np.max(np.abs(b), initial=0.0) if tolerance is None else tolerance
+    return bool(np.all(np.abs(a - b) <= allowed))
 
 
 def oracle_answer(pack: course.ExercisePack, function: str, args) -> object:
     """The oracle's answer (``CORRECT``) to ``function(*args)``."""
     return pack.correct(function)(*args)
+
+
+def _tolerance(pack: course.ExercisePack, function: str, args) -> float | None:
+    tolerance = pack.tolerance(function)
+    return None if tolerance is None else tolerance(*args)
+
+
+def is_correct(pack: course.ExercisePack, function: str, args, answer) -> bool:
+    """True when ``answer`` is the oracle's answer to ``function(*args)`` (within the pack's ``TOLERANCE``, if any)."""
+    return same_answer(answer, oracle_answer(pack, function, args), _tolerance(pack, function, args))
 
 
 _OUT_OF_RANGE = {
@@ -183,8 +198,8 @@ def expect_answers(module, function: str, args: list):
         fail(f"{call} returned {show(got)}; valid input must give {_KIND_TEXT[kind]}.")
     if not finite_leaves(got):
         fail(f"{call} returned {show(got)}; valid input must give a finite answer (no NaN or infinity).")
-    expected = oracle_answer(pack, function, args)
-    if not same_answer(got, expected):
+    if not is_correct(pack, function, args, got):
+        expected = oracle_answer(pack, function, args)
         fail(
             f"{call} returned {show(got)}; the correct answer to this valid call is {show(expected)}.\n"
             "This check starts from a valid call and needs its right value first: "
@@ -286,7 +301,7 @@ def expect_loose_inputs_accepted(module, function: str, args: list) -> None:
             f"{call} raised {error.type_name}: {error.message}\nWith NumPy arrays and Python numbers the same call returned "
             f"{show(with_arrays)}. Accept lists and NumPy scalars too: convert with numpy.asarray(..., dtype=float)."
         )
-    if not same_answer(got, with_arrays):
+    if not same_answer(got, with_arrays, _tolerance(_pack(module), function, args)):
         fail(
             f"{call} returned {show(got)}, but the same call with NumPy arrays and Python numbers returned "
             f"{show(with_arrays)}.\nLists and NumPy scalars must give the same answer: convert with numpy.asarray(..., dtype=float)."

@@ -10,7 +10,9 @@ exercise module (see ``CONTRIBUTING.md``, "Adding an exercise")::
     packs/<module>/pack.py        EXAMPLE_CALLS, CORRECT (the oracle's answer
                                   per function), MISCONCEPTIONS and VALID_CALLS
                                   (a strategy of valid argument tuples for each
-                                  function a contract check covers)
+                                  function a contract check covers); optionally
+                                  TOLERANCE (how far a correct answer may be from
+                                  CORRECT's, per function)
     packs/<module>/test_<module>.py   the checks of the module's mathematics
 
 The contract checks (types, validation, no modification in place, lists
@@ -149,6 +151,10 @@ class ExercisePack:
 
     def correct(self, function: str):
         return self.definitions.CORRECT[function]
+
+    def tolerance(self, function: str):
+        """``TOLERANCE[function]`` (arguments → how far a correct answer may be from ``CORRECT``'s), or None."""
+        return getattr(self.definitions, "TOLERANCE", {}).get(function)
 
     def misconceptions(self, function: str) -> list:
         return [m for m in self.definitions.MISCONCEPTIONS if m.key.split(".")[0] == function]

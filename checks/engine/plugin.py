@@ -12,8 +12,8 @@ What a check draws:
 * with a seed (a grade of record), each check draws from its own seed, derived from the grading seed and the
   check's name: the same seed gives the same report, and nothing a student saw at home can be memorised.
 
-Nothing computed, nothing earned: a check passes only if at least one answer it received from the module equals
-the oracle's (the pack's ``CORRECT``) on that call, so no property can be satisfied by constants.
+Nothing computed, nothing earned: a check passes only if it received at least one answer from the module and every
+answer equals the oracle's (the pack's ``CORRECT``) on its call, so no property can be satisfied by constants.
 """
 
 from __future__ import annotations
@@ -85,26 +85,24 @@ class AnsweringModule:
             self.answers.append((function, args, result.value))
         return result
 
-    def first_wrong_answer(self) -> str | None:
-        """None when some remembered answer is the oracle's; else why the check may not pass."""
-        wrong = None
+    def wrong_answer(self) -> str | None:
+        """Why the current check may not pass (an answer that is not the oracle's, or none at all), or None."""
+        answered = False
         for function, args, value in self.answers:
             try:
-                expected = contract.oracle_answer(self._pack, function, args)
+                correct = contract.is_correct(self._pack, function, args, value)
             except (ValueError, ArithmeticError):  # not a valid call: the oracle has no answer
                 continue
-            if contract.same_answer(value, expected):
-                return None
-            wrong = wrong or (function, args, value, expected)
-        if wrong is None:
-            return "no valid call of this check gave an answer, so it cannot pass."
-        function, args, value, expected = wrong
-        known = diagnosis.diagnose(self, function)
-        return (
-            f"{describe_call(function, *args)} returned {show(value)}; the correct answer is {show(expected)}.\n"
-            "This check tests a property of correct answers, and none of the answers it received was correct."
-            + (f"\nDiagnosis: {known}" if known else "")
-        )
+            answered = True
+            if not correct:
+                expected = contract.oracle_answer(self._pack, function, args)
+                known = diagnosis.diagnose(self, function)
+                return (
+                    f"{describe_call(function, *args)} returned {show(value)}; the correct answer is {show(expected)}.\n"
+                    "This check tests a property of correct answers: every answer it receives must be correct."
+                    + (f"\nDiagnosis: {known}" if known else "")
+                )
+        return None if answered else "no valid call of this check gave an answer, so it cannot pass."
 
 
 class Submission:
@@ -181,7 +179,7 @@ def pytest_runtest_call(item: pytest.Item):
     result = yield
     name = course.module_of_check_file(item.path)
     if name in course.modules():
-        why = item.config.stash[_SUBMISSION].module(name).first_wrong_answer()
+        why = item.config.stash[_SUBMISSION].module(name).wrong_answer()
         if why is not None:
             raise CheckFailed(why)
     return result

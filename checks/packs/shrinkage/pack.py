@@ -37,6 +37,9 @@ def _valid_call(rng: np.random.Generator) -> tuple:
 # Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
 VALID_CALLS = {"shrinkage_factors": gen.calls(_valid_call), "effective_degrees_of_freedom": gen.calls(_valid_call)}
 
+# How far a correct answer may be from CORRECT's (absolute; the default is relative to the answer's largest entry).
+TOLERANCE = {"shrinkage_factors": oracle.factor_tolerance, "effective_degrees_of_freedom": oracle.df_tolerance}
+
 CORRECT = {
     "shrinkage_factors": lambda *a: oracle.shrinkage_factors(*a)[0],
     "effective_degrees_of_freedom": lambda *a: oracle.effective_degrees_of_freedom(*a)[0],

@@ -15,7 +15,7 @@ column offsets up to ±50, λ = 0 on full-rank data, λ in [1e-3, 1e3] and in
 - the loop-based submission (Jacobi eigenvalues of the smaller Gram matrix):
   6 for the factors, 11 for df.
 
-``RTOL = 1e-10`` is 4.5 · 10⁵ ε: 30 times the worst of these. The known
+``RTOL = 1e-10`` (in ``oracle.py``) is 4.5 · 10⁵ ε: 30 times the worst of these. The known
 mistakes are off by a whole term or factor (1e-3 or more on the fixed
 examples).
 """
@@ -31,7 +31,7 @@ from checks.engine.diagnosis import diagnose
 from checks.packs.shared import generators as gen
 from checks.packs.shrinkage import oracle
 
-RTOL = 1e-10
+RTOL = oracle.RTOL
 FORMULA = "sⱼ² / (sⱼ² + λ), sⱼ the singular values of Xc (largest first)"
 
 
@@ -68,8 +68,7 @@ def cases(*, wide=None, fit_intercept=None, lam_zero=None):
     return strategy.map(lambda data: Case(data.X, data.lam, data.fit_intercept))
 
 
-def _tolerance(X, lam, fit_intercept) -> float:
-    return RTOL * oracle.condition(X, lam, fit_intercept)
+_tolerance = oracle.factor_tolerance
 
 
 def _factors(shrinkage, X, lam, fit_intercept):
