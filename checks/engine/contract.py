@@ -46,11 +46,6 @@ def _pack(module) -> course.ExercisePack:
     return course.pack(module.name)
 
 
-def example(function: str) -> list:
-    """The first example call of ``function`` (a fresh list: callers may change it)."""
-    return list(course.pack_of(function).example_calls(function)[0])
-
-
 def _with(pack: course.ExercisePack, function: str, args: list, name: str, value) -> list:
     changed = list(args)
     changed[[p.name for p in pack.functions[function]].index(name)] = value

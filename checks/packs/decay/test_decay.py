@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
+from checks.packs.decay.pack import EXAMPLE_CALLS, VALID_CALLS
 from checks.packs.shared import exact as oracles
 from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
@@ -88,14 +89,17 @@ def test_weights_keep_sign_and_shrink_but_never_reach_zero(decay, w0, params, n_
 
 
 # overshoot ≥ 1.001: at exactly 1 the factor 1 − 2·lr·λ/N rounds to ±1e-16, not reliably ≤ 0
-@given(lam=st.floats(0.1, 100.0), n_samples=gen.sample_counts(), overshoot=st.floats(1.001, 100.0))
-@example(lam=2.5, n_samples=3, overshoot=1.5)
-def test_trajectory_rejects_nonpositive_factor(decay, lam, n_samples, overshoot):
-    """A factor ≤ 0 (lr ≥ N / 2λ) flips the weights' sign: ValueError naming lr."""
+@given(
+    lam=st.floats(0.1, 100.0),
+    n_samples=gen.sample_counts(),
+    overshoot=st.floats(1.001, 100.0),
+    valid=VALID_CALLS["decay_trajectory"],
+)
+@example(lam=2.5, n_samples=3, overshoot=1.5, valid=EXAMPLE_CALLS["decay_trajectory"][0])
+def test_trajectory_rejects_nonpositive_factor(decay, lam, n_samples, overshoot, valid):
+    """A factor ≤ 0 (lr ≥ N / 2λ) flips the weights' sign: ValueError naming lr (and a valid call is answered)."""
     lr = overshoot * n_samples / (2 * lam)
     w0 = np.array([1.5, -0.5])
     factor = 1 - 2 * lr * lam / n_samples
     why = f"the decay factor 1 − 2·lr·λ/N = {factor:.4g} is ≤ 0 (learning rate too large for this λ)"
-    contract.expect_rejected(
-        decay, "decay_trajectory", contract.example("decay_trajectory"), [([w0, lr, lam, n_samples, 3], ("lr",), why)]
-    )
+    contract.expect_rejected(decay, "decay_trajectory", list(valid), [([w0, lr, lam, n_samples, 3], ("lr",), why)])
