@@ -123,8 +123,17 @@ class Submission:
             module.close()
 
 
+_run = {"seed": None}  # this process's current grading run
+
+
+def grading_seed() -> int | None:
+    """The seed of the grading run in progress (None: derandomized), for generators that draw from NumPy."""
+    return _run["seed"]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SUBMISSION] = Submission(Path(config.getoption("--submission")))
+    _run["seed"] = config.getoption("--grading-seed")
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
@@ -187,6 +196,7 @@ def pytest_runtest_call(item: pytest.Item):
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     config.stash[_SUBMISSION].close()
+    _run["seed"] = None
 
 
 _SUBMISSION = pytest.StashKey[Submission]()
