@@ -6,16 +6,17 @@ does: a grading costs its checks alone, not a new interpreter.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 from checks.engine import course, sandbox
-from checks.engine.grade import grading_environment, run_checks
+from checks.engine.grade import grading_environment, grading_seed, run_checks
 from tests import test_computing_nothing as idle
 from tests.bank import ROOT, build_submission
-from tests.conftest import ALTERNATIVES, MISTAKES
+from tests.conftest import ALTERNATIVES, MISTAKES, grade
 
 SEEDS = range(10)
 MODULES = course.modules()
@@ -118,3 +119,24 @@ def test_memorised_local_answers_lose_points_in_a_grade_of_record(tmp_path, monk
     maximum = sum(pack.max_score for pack in course.packs())
     assert at_home == maximum, f"the memorised table scored {at_home}/{maximum} at home: the test no longer shows the problem"
     assert of_record < maximum / 4, f"the memorised table scored {of_record}/{maximum} in a grade of record"
+
+
+def test_grade_of_record_records_a_fresh_seed_and_regrading_with_it_gives_the_same_report(tmp_path):
+    entry = MISTAKES[0]
+    folder = build_submission(entry, tmp_path / "mistake")
+    first = grade(folder, "--only", entry.module, env={"CI": "1"})
+    second = grade(folder, "--only", entry.module, env={"CI": "1"})
+    seeds = first.report["extra_data"]["seed"], second.report["extra_data"]["seed"]
+    assert all(isinstance(seed, int) for seed in seeds) and seeds[0] != seeds[1], seeds
+    regraded = grade(folder, "--only", entry.module, "--seed", str(seeds[0]))
+    assert regraded.report["extra_data"]["seed"] == seeds[0]
+    assert regraded.report["tests"] == first.report["tests"]
+
+
+def test_only_a_grade_of_record_draws_a_seed(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert grading_seed(None) is None
+    assert grading_seed(5) == 5
+    monkeypatch.setenv("CI", "true")
+    assert isinstance(grading_seed(None), int)
