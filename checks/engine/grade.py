@@ -239,16 +239,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else course.modules()
-    seed = grading_seed(arguments.seed)
     # GRADER_EXPLICIT_ONLY=1: the kit's tests (tests/conftest.py) still ask for --explicit-only this way.
     explicit_only = arguments.explicit_only or os.environ.get("GRADER_EXPLICIT_ONLY") == "1"
+    # The cache serves a student's own, derandomized runs (cache.enabled() says when): such a run draws no seed.
+    use_cache = cache.enabled() and not arguments.no_cache and arguments.seed is None and not explicit_only
+    seed = None if use_cache else grading_seed(arguments.seed)
     started = time.perf_counter()
     drift = environment.drift_warning()
     if drift:
         print(drift, flush=True)
     print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
-    # Cached results are a student's derandomized ones: a seeded or explicit-only run grades afresh.
-    use_cache = cache.enabled() and not arguments.no_cache and seed is None and not explicit_only
     cached = {module: cache.load(folder, module) for module in selected} if use_cache else {}
     cached = {module: results for module, results in cached.items() if results is not None}
     to_grade = tuple(module for module in selected if module not in cached)
