@@ -81,3 +81,11 @@ def test_only_gives_the_same_verdicts_as_a_full_run(tmp_path):
     only = grade(folder, "--only", "bias", *SEED)
     full = [test for test in grade(folder, *SEED).report["tests"] if test["tags"][0] == "bias"]
     assert only.report["tests"] == full
+
+
+def test_a_diagnosed_failure_carries_its_misconception_key(tmp_path):
+    entry = next(entry for entry in MISTAKES if entry.key.endswith("forgot_1_over_n"))
+    graded = grade(bank.build_submission(entry, tmp_path / "mistake"), "--only", entry.module, *SEED)
+    keys = {test.get("extra_data", {}).get("misconception") for test in graded.failed()}
+    assert entry.key in keys, graded.stdout
+    assert all("extra_data" not in test for test in graded.report["tests"] if test["status"] == "passed")
