@@ -18,7 +18,8 @@ from tests import test_computing_nothing as idle
 from tests.bank import ROOT, build_submission
 from tests.conftest import ALTERNATIVES, MISTAKES, grade
 
-SEEDS = range(10)
+SEEDS = range(10)  # the reference and the loops submission, every module
+ALTERNATIVE_SEEDS = SEEDS[:3]  # the alternatives (each changes one or two functions): fewer, to keep the test short
 MODULES = course.modules()
 
 
@@ -62,6 +63,8 @@ def test_correct_work_keeps_full_marks_under_every_seed(correct_submissions, cap
     gradings = 0
     for seed in SEEDS:
         for name, (folder, modules) in correct_submissions.items():
+            if name.startswith("alternatives") and seed not in ALTERNATIVE_SEEDS:
+                continue
             results = _grade(folder, modules, seed=seed)
             gradings += 1
             failures += [f"seed {seed}, {name}: {r.name}: {r.feedback}" for r in results if not r.passed]
