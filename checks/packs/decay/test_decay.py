@@ -22,7 +22,8 @@ def decaying(draw, *, strict=False):
     lam = draw(st.floats(1e-3, 1e3)) if strict else draw(gen.lams())
     # The factor is 1 − 2·lr·λ/N: draw the fraction of the way to zero instead of lr.
     fraction = draw(st.floats(1e-6 if strict else 0.0, 0.999))
-    lr = max(fraction * n_samples / (2 * lam), 1e-12) if lam > 0 else draw(gen.learning_rates())
+    # At most 1e6: with λ near the smallest float, N / 2λ overflows 2·lr·λ (capping lr only moves the factor towards 1).
+    lr = min(max(fraction * n_samples / (2 * lam), 1e-12), 1e6) if lam > 0 else draw(gen.learning_rates())
     return lr, lam, n_samples
 
 
