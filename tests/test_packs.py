@@ -72,3 +72,32 @@ def test_missing_pack_piece_is_one_clear_error(tmp_path):
     probe = "from checks.engine import course\ntry:\n    course.packs()\nexcept course.PackError as error:\n    print(error)\n"
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == f"pack {first}: pack.toml is missing", out.stderr
+
+
+def test_a_function_declared_by_two_packs_is_one_clear_error(tmp_path):
+    course_dir = tmp_path / "checks"
+    shutil.copytree(ROOT / "checks", course_dir, ignore=shutil.ignore_patterns("__pycache__"))
+    first, second = course.packs()[:2]
+    function = next(iter(first.functions))
+    toml = course_dir / "packs" / second.module / "pack.toml"
+    toml.write_text(toml.read_text() + f'\n[functions.{function}]\nreturns = "float"\nparameters = []\n')
+    probe = "from checks.engine import course\ntry:\n    course.packs()\nexcept course.PackError as error:\n    print(error)\n"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    pair = sorted([first.module, second.module])  # packs are loaded in folder order
+    assert out.stdout.strip() == f"packs {pair[0]} and {pair[1]} both declare the function {function}", out.stderr
+
+
+def test_check_names_and_max_score_are_the_graders(reference_grade):
+    """``ExercisePack.check_names()`` (read by Classroom and the site) lists the report's checks, in its order."""
+    names = [test["name"] for test in reference_grade.report["tests"]]
+    assert names == [f"{pack.module}: {check}" for pack in course.packs() for check in pack.check_names()]
+    assert reference_grade.report["max_score"] == sum(pack.max_score for pack in course.packs())
+
+
+@pytest.mark.parametrize("module", course.modules())
+def test_contract_checks_are_generated_not_written(module):
+    """The check file holds the module's mathematics; every contract check comes from pack.toml."""
+    pack = course.pack(module)
+    assert pack.contract, f"{module} declares no contract check"
+    assert not set(pack.file_check_names()) & {entry.check for entry in pack.contract}
+    assert "contract." not in pack.check_file.read_text().replace("contract.expect_rejected", "")

@@ -99,13 +99,14 @@ def _kill_everything(process: subprocess.Popen) -> None:
     pool.sweep_orphans()
 
 
-def grade(folder: Path, scratch: Path, timeout: float) -> tuple[dict, str]:
-    """Grade ``folder``; return the report and the grader's output. Raises ``GradingError``."""
+def grade(folder: Path, scratch: Path, timeout: float, seed: int | None = None) -> tuple[dict, str]:
+    """Grade ``folder`` (under ``seed``, else a fresh secret one); return the report and the grader's output. Raises ``GradingError``."""
     report_path = scratch / "results.json"
     log_path = scratch / "grader.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "checks.engine.grade", str(folder), "--report", str(report_path)],
+            [sys.executable, "-m", "checks.engine.grade", str(folder), "--report", str(report_path)]
+            + ([] if seed is None else ["--seed", str(seed)]),
             cwd=SOURCE,
             env=dict(os.environ, PYTHONPATH=str(SOURCE), PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch)),
             stdin=subprocess.DEVNULL,
@@ -130,7 +131,7 @@ def grade(folder: Path, scratch: Path, timeout: float) -> tuple[dict, str]:
         raise GradingError(f"the grader exited with status {process.returncode} without a report") from None
 
 
-def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> int:
+def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS, seed: int | None = None) -> int:
     """Grade ``root/submission`` with the checks beside this file; write ``root/results/results.json``."""
     results = root / "results" / "results.json"
     started = time.perf_counter()
@@ -154,7 +155,7 @@ def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> int:
             if submission.is_dir():
                 taken = take_submission(submission, folder)
                 notes, taken_files = taken.reason(), taken.files
-            document, output = grade(folder, scratch, timeout)
+            document, output = grade(folder, scratch, timeout, seed)
             print(output)
             taken_text = ", ".join(f"{name} (from {where})" for name, where in taken_files.items()) or "none"
             document["output"] = f"Graded your exercise files: {taken_text}." + (f"\n{notes.capitalize()}." if notes else "")
@@ -179,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, help="seconds for grading (default: %(default)s)"
     )
+    parser.add_argument("--seed", type=int, help="regrade exactly: the seed a report records in extra_data.seed")
     arguments = parser.parse_args(argv)
-    return run(arguments.root, arguments.timeout)
+    return run(arguments.root, arguments.timeout, arguments.seed)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ The scripts it runs are ``tools/templates/classroom/``. The workflow has the for
 ``repository_dispatch``, one job ``run-autograding-tests``, command-grader
 steps, then ``autograding-grading-reporter``), with one grading step per
 module so that partial credit reaches Classroom: each step's ``max-score``
-is that module's maximum (``points_per_check`` × its checks, counted here
-from ``checks/test_<module>.py``). ``tests/test_classroom.py`` keeps the
-points equal to the grader's and the workflow valid.
+is that module's maximum (``ExercisePack.max_score``, the number the grader
+uses). ``tests/test_classroom.py`` keeps the points equal to the grader's
+and the workflow valid.
 
 Tamper-proofing: in Classroom the student's repository holds the checks, so
 before grading, a step recomputes the checks' fingerprint (the
@@ -30,7 +30,6 @@ itself are flagged too.
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 from pathlib import Path
 
@@ -46,17 +45,8 @@ STEP_TIMEOUT_MINUTES = 10
 
 
 def module_points() -> dict[str, int]:
-    """``{module: max score}``: points per check × the ``test_*`` functions of its check file."""
-    points = {}
-    for exercise in course.packs():
-        tree = ast.parse(exercise.check_file.read_text(encoding="utf-8"))
-        checks = [
-            node
-            for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
-        ]
-        points[exercise.module] = exercise.points_per_check * len(checks)
-    return points
+    """``{module: max score}``, as the grader counts it (``ExercisePack.max_score``)."""
+    return {exercise.module: exercise.max_score for exercise in course.packs()}
 
 
 def verify_script(modules: list[str]) -> str:

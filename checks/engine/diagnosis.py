@@ -62,16 +62,36 @@ def _same(a, b) -> bool:
     )
 
 
+# The keys of the misconceptions named since ``start_check()``: the grader records the first with the check's result.
+_named_in_check: list[str] = []
+
+
+def start_check() -> None:
+    """Forget the misconceptions named so far: a new check begins."""
+    _named_in_check.clear()
+
+
+def named_in_check() -> str | None:
+    """The key of the first misconception named since ``start_check()``, or None."""
+    return _named_in_check[0] if _named_in_check else None
+
+
 def diagnose(module, function: str) -> str | None:
     """Name the known mistake ``module.function`` makes, or return None.
 
     ``module`` is the ``StudentModule`` proxy. The answer is kept on it: a
     failing submission is probed once per function, not once per example.
+    The mistake's key is noted for ``named_in_check()``.
     """
-    key = ("diagnosis", function)
-    if key not in module.memo:
-        module.memo[key] = _match(module, function)
-    return module.memo[key]
+    memo_key = ("diagnosis", function)
+    if memo_key not in module.memo:
+        module.memo[memo_key] = _match(module, function)
+    mistake = module.memo[memo_key]
+    if mistake is None:
+        return None
+    _named_in_check.append(mistake.key)
+    lesson = course.pack(module.name).lesson
+    return f"{mistake.diagnosis} (lesson: docs/{lesson})"
 
 
 def identify(module, function: str) -> Misconception | None:
@@ -91,9 +111,6 @@ def identify(module, function: str) -> Misconception | None:
     return None
 
 
-def _match(module, function: str) -> str | None:
-    mistake = identify(module, function)
-    if mistake is None:
-        return None
-    lesson = course.pack(module.name).lesson
-    return f"{mistake.diagnosis} (lesson: docs/{lesson})"
+def _match(module, function: str) -> Misconception | None:
+    # The one place diagnosis probes a submission (tools/bench.py replaces it to measure the cost).
+    return identify(module, function)

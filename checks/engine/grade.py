@@ -1,8 +1,14 @@
-"""The grader's entry point: ``python -m checks.engine.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]``.
+"""The grader's entry point: ``python -m checks.engine.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]
+[--seed N] [--explicit-only]``.
 
 Runs the checks (pytest + Hypothesis, in this process) against the submission
 folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
 processes. Prints a table and the total, writes the Gradescope report.
+
+A student's own run draws the same (derandomized) examples every time. A
+grade of record (run as root or under CI) draws them from a fresh secret
+seed, recorded in the report as ``extra_data.seed``; ``--seed N`` regrades
+with seed N and gives the same report.
 
 Exit status: 0 on full marks, 1 when some check failed, 2 when grading could
 not run (bad arguments, no such folder, unwritable report), with a single line
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -21,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import cache, course, environment, report
+from checks.engine import cache, course, diagnosis, environment, report
 from checks.engine.feedback import CheckFailed, describe_call, loose_argument_note
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
@@ -42,6 +49,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
     parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     parser.add_argument("--no-cache", action="store_true", help="grade every module, even unchanged ones")
+    parser.add_argument(
+        "--seed", type=_seed, metavar="N", help="draw the generated examples from seed N (a grade of record's extra_data.seed)"
+    )
+    parser.add_argument("--explicit-only", action="store_true", help="run the checks' explicit examples alone (no generation)")
     arguments = parser.parse_args(argv)
     folder = Path(arguments.path)
     if not folder.exists():
@@ -64,6 +75,28 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         ):
             raise UsageError(f"cannot write the report to {report_path}")
     return arguments
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**64 - 1")
+    return value
+
+
+def is_grade_of_record() -> bool:
+    """True when this run's grade counts: the grader runs as root (Gradescope, containers) or under CI."""
+    return (hasattr(os, "geteuid") and os.geteuid() == 0) or bool(os.environ.get("CI"))
+
+
+def grading_seed(requested: int | None) -> int | None:
+    """The seed of this run: ``requested``, else a fresh secret one for a grade of record, else None (derandomized)."""
+    if requested is not None:
+        return requested
+    return secrets.randbits(64) if is_grade_of_record() else None
 
 
 class _Collector:
@@ -98,6 +131,7 @@ class _Collector:
                     passed=passed,
                     feedback=feedback,
                     points=course.pack(module).points_per_check,
+                    misconception=None if passed else diagnosis.named_in_check(),
                 )
             )
         return pytest.TestReport(
@@ -133,17 +167,38 @@ def _feedback(error: BaseException) -> str:
     return f"the check could not finish: {type(error).__name__}: {error}"
 
 
-def run_checks(folder: Path, selected: tuple[str, ...], *, spin_seconds: float = 0.002) -> list[CheckResult]:
+def run_checks(
+    folder: Path,
+    selected: tuple[str, ...],
+    *,
+    seed: int | None = None,
+    explicit_only: bool = False,
+    spin_seconds: float = 0.002,
+) -> list[CheckResult]:
     """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order.
 
-    ``spin_seconds``: how long to poll for a worker's reply before sleeping
-    (0 where every core is busy, as in bulk grading).
+    Parameters
+    ----------
+    folder : Path
+        The submission folder.
+    selected : tuple of str
+        The modules to grade.
+    seed : int, optional
+        Draw every check's generated examples from this seed (a grade of
+        record); None derandomizes them (a student's own run).
+    explicit_only : bool
+        Run the checks' explicit examples alone, nothing generated.
+    spin_seconds : float
+        How long to poll for a worker's reply before sleeping (0 where every
+        core is busy, as in bulk grading).
     """
     collector = _Collector(selected)
     arguments = [
         *(str(pack.check_file) for pack in course.packs()),
         f"--submission={folder}",
         f"--spin-seconds={spin_seconds}",
+        *([] if seed is None else [f"--grading-seed={seed}"]),
+        *(["--explicit-only"] if explicit_only else []),
         f"--rootdir={CHECKS_DIR}",
         f"--confcutdir={CHECKS_DIR}",
         "--override-ini=addopts=",
@@ -193,12 +248,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else course.modules()
+    # GRADER_EXPLICIT_ONLY=1: the kit's tests (tests/conftest.py) still ask for --explicit-only this way.
+    explicit_only = arguments.explicit_only or os.environ.get("GRADER_EXPLICIT_ONLY") == "1"
+    # The cache serves a student's own, derandomized runs (cache.enabled() says when): such a run draws no seed.
+    use_cache = cache.enabled() and not arguments.no_cache and arguments.seed is None and not explicit_only
+    seed = None if use_cache else grading_seed(arguments.seed)
     started = time.perf_counter()
     drift = environment.drift_warning()
     if drift:
         print(drift, flush=True)
     print(f"{course.name()}: grading {arguments.path} ({', '.join(selected)})", flush=True)
-    use_cache = cache.enabled() and not arguments.no_cache
     cached = {module: cache.load(folder, module) for module in selected} if use_cache else {}
     cached = {module: results for module, results in cached.items() if results is not None}
     to_grade = tuple(module for module in selected if module not in cached)
@@ -206,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if to_grade:
         with grading_environment():
             try:
-                fresh = run_checks(folder, to_grade)
+                fresh = run_checks(folder, to_grade, seed=seed, explicit_only=explicit_only)
             except RuntimeError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return EXIT_ERROR
@@ -215,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 cache.store(folder, module, fresh)
     results = [result for module in selected for result in (cached.get(module) or [r for r in fresh if r.module == module])]
     seconds = time.perf_counter() - started
-    report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds))
+    report.write_json(Path(arguments.report), report.gradescope(results, seconds=seconds, seed=seed))
     if arguments.junit:
         from checks.engine.junit import write_junit
 

@@ -57,6 +57,7 @@ class CheckResult:
     passed: bool
     feedback: str
     points: int
+    misconception: str | None = None  # the key of the known mistake the feedback names, if any
 
     @property
     def name(self) -> str:
@@ -85,8 +86,13 @@ def checks_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
-    """The report as a Gradescope ``results.json`` dictionary."""
+def gradescope(results: list[CheckResult], *, seconds: float, seed: int | None = None) -> dict:
+    """The report as a Gradescope ``results.json`` dictionary.
+
+    ``extra_data.seed`` is the seed the generated examples were drawn from
+    (None: derandomized); a failed check that names a known mistake carries
+    its key in the test's ``extra_data.misconception``.
+    """
     return {
         "score": sum(result.score for result in results),
         "max_score": sum(result.points for result in results),
@@ -102,6 +108,7 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
                 "output": safe_text(result.feedback, MAX_OUTPUT_CHARS),
                 "tags": [result.module],
                 "visibility": "visible",
+                **({"extra_data": {"misconception": result.misconception}} if result.misconception else {}),
             }
             for result in results
         ],
@@ -109,6 +116,7 @@ def gradescope(results: list[CheckResult], *, seconds: float) -> dict:
             "kit_version": kit_version(),
             "checks_sha256": checks_fingerprint(),
             "isolation": sandbox.isolation_level(),
+            "seed": seed,
             **environment.extra_data(),
         },
     }

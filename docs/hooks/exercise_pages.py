@@ -5,8 +5,8 @@ Nothing about an exercise is written twice. At build time this hook reads
 * the exercise packs ``checks/packs/<module>/pack.toml`` (title, lesson, summary, points per check, hints),
 * ``exercises/<module>.py`` with :mod:`ast` (signature and docstring of each
   function; the stubs are never imported),
-* ``checks/test_<module>.py`` with :mod:`ast` (the number of ``test_*``
-  functions, i.e. the number of checks, for the module's maximum score),
+* the number of checks, as the grader counts them (``ExercisePack.check_names()``:
+  the check file's and the pack's contract checks), for the module's maximum score,
 
 and turns them into virtual pages ``exercises/<module>.md`` plus an overview
 ``exercises/index.md``. The pages are appended to the "Exercises" section of
@@ -96,7 +96,7 @@ def load_exercises(root: Path) -> list[Exercise]:
     for entry in entries:
         ex = Exercise(meta=entry)
         ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
-        ex.n_checks = count_checks(entry.check_file)
+        ex.n_checks = len(entry.check_names()) if entry.check_file.is_file() else None
         ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
         out.append(ex)
     if not out:
@@ -129,18 +129,6 @@ def lesson_title(path: Path) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     return "the lesson"
-
-
-def count_checks(path: Path) -> int | None:
-    """Number of functions named test_* in a check module (None if absent)."""
-    if not path.is_file():
-        return None
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return sum(
-        1
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
-    )
 
 
 def _indent(text: str, prefix: str = "    ") -> str:

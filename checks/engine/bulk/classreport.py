@@ -7,9 +7,10 @@ anywhere) with:
 
 - the distribution of totals and of each module's score;
 - per check, the share of students who failed it, most failed first;
-- per misconception (recognised from the ``Diagnosis:`` line of a failed
-  check's output), how many students showed it, the diagnosis, the lesson
-  and who;
+- per misconception (the key a failed check records in its
+  ``extra_data.misconception``; in a report written before checks recorded
+  it, the ``Diagnosis:`` line of its output), how many students showed it,
+  the diagnosis, the lesson and who;
 - who needs attention: 0 on a module, could not be graded (and why), or an
   exercise file left exactly as the stub;
 - similar code: submissions that closely match the kit's own code or each
@@ -126,6 +127,7 @@ def build(documents: list[dict]) -> str:
     """The class report's HTML for the given per-student reports."""
     modules = course.modules()
     known = misconception_index()
+    known_by_key = {key: entry for entry in known.values() for key in entry.keys}
     stubs = stub_sha256()
     graded = [d for d in documents if d.get("extra_data", {}).get("grading_status") != STATUS_ERROR]
     errors = [d for d in documents if d.get("extra_data", {}).get("grading_status") == STATUS_ERROR]
@@ -152,7 +154,11 @@ def build(documents: list[dict]) -> str:
             attempted[test["name"]] += 1
             if test["status"] == "failed":
                 failed[test["name"]] += 1
-                for match in DIAGNOSIS_LINE.finditer(test["output"]):
+                key = test.get("extra_data", {}).get("misconception")
+                if key in known_by_key:
+                    shown[known_by_key[key]].add(student(document))
+                    continue
+                for match in DIAGNOSIS_LINE.finditer(test["output"]):  # a report from before keys were recorded
                     entry = known.get((module, match["text"])) or Known((), module, match["text"])
                     shown[entry].add(student(document))
                     if match["lesson"]:

@@ -1,4 +1,4 @@
-"""``python -m checks.engine.bulk SUBMISSIONS [--out DIR] [--jobs N] [--timeout S] [--force] [--shard K/N] [--roster CSV] [--canvas-columns total|modules]``.
+"""``python -m checks.engine.bulk SUBMISSIONS [--out DIR] [--jobs N] [--timeout S] [--force] [--shard K/N] [--seed N] [--roster CSV] [--canvas-columns total|modules]``.
 
 Grades every student of SUBMISSIONS (one sub-folder or ``.zip`` each, see
 ``intake``) in a pool of grader processes (see ``pool``) and writes, into
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import queue
+import secrets
 import shutil
 import sys
 import tempfile
@@ -124,6 +125,7 @@ def grade_student(
     timeout: float,
     force: bool,
     checks_sha256: str,
+    seed: int,
 ) -> tuple[dict, bool]:
     """Grade one student; return the report and whether it was an existing one reused.
 
@@ -141,7 +143,7 @@ def grade_student(
             return existing, True
         tokens = similarity.submission_tokens(folder)  # before grading: the submission's code may rewrite its files
         try:
-            document = grader.grade(folder, timeout)
+            document = grader.grade(folder, timeout, seed)
         except pool.GraderFailed as failure:
             return error_report(student, taken, str(failure)), False
         document["extra_data"].update(_submission_extra(student, taken))
@@ -164,8 +166,14 @@ def grade_all(
     roster: dict | None = None,
     layout: str = "total",
     progress_stream=None,
+    seed: int | None = None,
 ) -> list[StudentResult]:
-    """Grade every student of ``submissions`` (or of one shard) into ``out``; return one result per student."""
+    """Grade every student of ``submissions`` (or of one shard) into ``out``; return one result per student.
+
+    Every student's generated examples are drawn from ``seed`` (a fresh secret one when None), which each
+    report records in ``extra_data.seed``: ``--seed`` with it regrades exactly.
+    """
+    seed = secrets.randbits(64) if seed is None else seed
     (out / "reports").mkdir(parents=True, exist_ok=True)
     students = find_students(submissions, out)
     if shard is not None:
@@ -201,7 +209,7 @@ def grade_all(
                 return
             try:
                 document, reused = grade_student(
-                    student, out, grader, scratch_root, timeout=timeout, force=force, checks_sha256=checks_sha256
+                    student, out, grader, scratch_root, timeout=timeout, force=force, checks_sha256=checks_sha256, seed=seed
                 )
                 record(student, document, reused)
             except Exception as error:  # noqa: BLE001 - one student never stops the run, and always gets a row
@@ -256,6 +264,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--shard", metavar="K/N", help="grade only the K-th of N disjoint parts of the class")
     parser.add_argument(
+        "--seed", type=int, help="draw the generated examples from this seed (default: a fresh secret one, in every report)"
+    )
+    parser.add_argument(
         "--roster", metavar="CSV", help="CSV mapping submission folders to names and IDs (columns: folder, name, id, ...)"
     )
     parser.add_argument(
@@ -300,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         shard=arguments.shard,
         roster=roster,
         layout=arguments.canvas_columns,
+        seed=arguments.seed,
     )
     seconds = time.perf_counter() - started
     errors = [result for result in results if result.status != "ok"]

@@ -1,7 +1,7 @@
 """A long-lived grader process: ``python -m checks.engine.bulk.grader`` (started by the grader pool).
 
-It reads one JSON request a line from stdin, ``{"id": ..., "folder": ...}``,
-grades the folder with ``run_checks`` and answers on its original stdout with
+It reads one JSON request a line from stdin, ``{"id": ..., "folder": ..., "seed": ...}``,
+grades the folder with ``run_checks`` (its generated examples drawn from the seed) and answers on its original stdout with
 one JSON line, ``{"id": ..., "ok": true, "document": {...}}`` (the Gradescope
 report) or ``{"id": ..., "ok": false, "reason": ...}``. The ``id`` is the
 request's: the pool accepts an answer only if it carries the id it sent.
@@ -89,7 +89,7 @@ def serve() -> int:
         for line in sys.stdin:
             try:
                 request = json.loads(line)
-                identifier, folder = str(request["id"]), Path(request["folder"])
+                identifier, folder, seed = str(request["id"]), Path(request["folder"]), int(request["seed"])
             except (ValueError, KeyError, TypeError):
                 return 2  # not the pool talking: stop
             started = time.perf_counter()
@@ -97,8 +97,8 @@ def serve() -> int:
                 # Busy-polling for a worker's reply saves latency when a core is idle; in
                 # bulk grading every core is busy, and polling steals the CPU the workers
                 # need (measured: ~1 CPU-s less per correct submission without it).
-                results = run_checks(folder, course.modules(), spin_seconds=0.0)
-                document = report.gradescope(results, seconds=time.perf_counter() - started)
+                results = run_checks(folder, course.modules(), seed=seed, spin_seconds=0.0)
+                document = report.gradescope(results, seconds=time.perf_counter() - started, seed=seed)
                 answer = {"id": identifier, "ok": True, "document": document}
             except Exception as error:  # noqa: BLE001 - one submission never stops the process
                 answer = {"id": identifier, "ok": False, "reason": f"the grader failed: {type(error).__name__}: {error}"}

@@ -185,8 +185,8 @@ class GraderProcess:
                 return
             answers.put(line)
 
-    def grade(self, folder: Path, timeout: float) -> dict:
-        """The report of the submission in ``folder``; ``GraderFailed`` when there is no trustworthy one.
+    def grade(self, folder: Path, timeout: float, seed: int) -> dict:
+        """The report of the submission in ``folder``, its examples drawn from ``seed``; ``GraderFailed`` when there is no trustworthy one.
 
         On any failure the grader process has been killed, with every process
         it started, before this returns: nothing uses ``folder`` any more.
@@ -194,7 +194,8 @@ class GraderProcess:
         self.start()
         identifier = secrets.token_hex(16)
         try:
-            self.process.stdin.write(json.dumps({"id": identifier, "folder": str(folder)}).encode() + b"\n")
+            request = {"id": identifier, "folder": str(folder), "seed": seed}
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
             self.process.stdin.flush()
         except (OSError, ValueError):
             self.stop()

@@ -12,10 +12,33 @@ import numpy as np
 from checks.engine.diagnosis import Misconception
 from checks.packs.shared import exact, plain
 from checks.packs.shared import examples as ex
+from checks.packs.shared import generators as gen
 
 EXAMPLE_CALLS = {
     "augmented_gradient": [(ex.Xa, ex.y, np.r_[0.9, ex.w], 0.7), (ex.Xa[:5], ex.y[:5], np.r_[-1.3, ex.w_more], 2.5)],
     "gradient_step": [(ex.X, ex.y, ex.w, 0.9, 0.7, 0.05), (ex.X[:5], ex.y[:5], ex.w_more, -1.3, 2.5, 0.1)],
+}
+
+# Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
+VALID_CALLS = {
+    "augmented_gradient": gen.calls(
+        lambda rng: (
+            (Xa := np.hstack([np.ones((len(X := gen.generic(rng, gen.sizes(rng))), 1)), X])),
+            gen.generic(rng, len(Xa)),
+            gen.generic(rng, Xa.shape[1]),
+            gen.moderate_lam(rng),
+        )
+    ),
+    "gradient_step": gen.calls(
+        lambda rng: (
+            (X := gen.generic(rng, gen.sizes(rng))),
+            gen.generic(rng, len(X)),
+            gen.generic(rng, X.shape[1]),
+            float(gen.generic(rng, ())),
+            gen.moderate_lam(rng),
+            float(rng.uniform(0.01, 0.5)),
+        )
+    ),
 }
 
 CORRECT = {

@@ -4,14 +4,12 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
 from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
 
-FUNCTIONS = ("augmented_gradient", "gradient_step")
 HUGE_LAMBDA_STEPS = 30  # decay factor 1/2: the weights fall by 2**-30, the bias barely moves
 
 
@@ -144,51 +142,3 @@ def test_huge_lambda_sends_weights_to_zero_but_not_the_bias(bias, data, shift):
             "Expected w ≈ 0 (weights are decayed) and b ≈ mean(y) (the bias is never decayed)."
             + (f"\nDiagnosis: {known}" if (known := diagnose(bias, "gradient_step")) else "")
         )
-
-
-def test_accepts_lists_and_numpy_scalars(bias):
-    args = contract.loosened("augmented_gradient")
-    call = fb.describe_call("augmented_gradient", *args)
-    expected, scale = oracles.augmented_gradient(*contract.example("augmented_gradient"))
-    got = fb.as_vector(bias.outcome("augmented_gradient", *args).value, call, expected.shape)
-    fb.expect_close(got, expected, scale, call, formula="the same as for NumPy arrays")
-    args = contract.loosened("gradient_step")
-    call = fb.describe_call("gradient_step", *args)
-    (expected_w, expected_b), (scale_w, scale_b) = oracles.gradient_step(*contract.example("gradient_step"))
-    w_new, b_new = fb.as_pair(bias.outcome("gradient_step", *args).value, call)
-    fb.expect_close(
-        fb.as_vector(w_new, call, expected_w.shape),
-        expected_w,
-        scale_w,
-        call,
-        what="w_new",
-        formula="the same as for NumPy arrays",
-    )
-    fb.expect_close(fb.as_number(b_new, call), expected_b, scale_b, call, what="b_new", formula="the same as for NumPy arrays")
-
-
-def test_returns_arrays_and_floats(bias):
-    theta = contract.example("augmented_gradient")[2]
-    w = contract.example("gradient_step")[2]
-    contract.expect_types(bias, "augmented_gradient", "array", theta.shape)
-    contract.expect_types(bias, "gradient_step", "pair", w.shape)
-
-
-def test_rejects_bad_lam(bias):
-    contract.expect_rejected(bias, FUNCTIONS, contract.out_of_range("lam"))
-
-
-def test_rejects_bad_lr(bias):
-    contract.expect_rejected(bias, ("gradient_step",), contract.out_of_range("lr"))
-
-
-def test_rejects_bad_shapes(bias):
-    contract.expect_rejected(bias, FUNCTIONS, contract.bad_shapes)
-
-
-def test_rejects_nan_and_infinity(bias):
-    contract.expect_rejected(bias, FUNCTIONS, contract.bad_values)
-
-
-def test_does_not_modify_inputs(bias):
-    contract.expect_unmodified(bias, FUNCTIONS)

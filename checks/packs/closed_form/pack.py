@@ -7,13 +7,28 @@ gives a different answer: the diagnosis probes with them.
 
 from __future__ import annotations
 
+import numpy as np
+
 from checks.engine.diagnosis import Misconception
 from checks.packs.shared import exact, plain
 from checks.packs.shared import examples as ex
+from checks.packs.shared import generators as gen
 
 EXAMPLE_CALLS = {
     "ridge_closed_form": [(ex.X, ex.y, 0.7, True), (ex.X, ex.y, 2.5, True), (ex.X, ex.y, 0.7, False)],
 }
+
+
+def _well_posed(rng: np.random.Generator) -> tuple:
+    """(X, y, λ, fit_intercept) on full-column-rank data with a condition number of at most 10."""
+    fit_intercept = bool(rng.integers(2))
+    n_samples, n_features = gen.sizes(rng)
+    X = gen.design(rng, n_samples, n_features, 10 ** rng.uniform(0, 1), centred=fit_intercept)
+    return X, X @ gen.generic(rng, n_features) + gen.generic(rng, n_samples), gen.moderate_lam(rng), fit_intercept
+
+
+# Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
+VALID_CALLS = {"ridge_closed_form": gen.calls(_well_posed)}
 
 CORRECT = {
     "ridge_closed_form": exact.ridge_closed_form,

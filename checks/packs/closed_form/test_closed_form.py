@@ -4,14 +4,11 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
 from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
-
-FUNCTIONS = ("ridge_closed_form",)
 
 
 def _solve(closed_form, X, y, lam, fit_intercept=True):
@@ -118,36 +115,3 @@ def test_huge_lambda_gives_zero_weights_and_mean_intercept(closed_form, data, sh
             f"{call} returned w = {fb.show(w)}, b = {fb.show(b)}; with λ = 1e12 expected w ≈ 0 and b ≈ mean(y) = {fb.show(y.mean())}."
             " λ shrinks the weights only: the intercept is never penalized." + _diagnosis(closed_form)
         )
-
-
-def test_accepts_lists_and_numpy_scalars(closed_form):
-    args = contract.loosened("ridge_closed_form")
-    call = fb.describe_call("ridge_closed_form", *args)
-    expected_w, expected_b = oracles.ridge_closed_form(*contract.example("ridge_closed_form"))
-    w, b = fb.as_pair(closed_form.outcome("ridge_closed_form", *args).value, call)
-    w, b = fb.as_vector(w, call, expected_w.shape), fb.as_number(b, call)
-    if not (fb.coefficients_close(w, expected_w) and fb.coefficients_close(b, expected_b)):
-        fb.fail(
-            f"{call} returned w = {fb.show(w)}, b = {fb.show(b)}; expected the same as for NumPy arrays: w = {fb.show(expected_w)}, b = {fb.show(expected_b)}."
-        )
-
-
-def test_returns_array_and_float(closed_form):
-    X = contract.example("ridge_closed_form")[0]
-    contract.expect_types(closed_form, "ridge_closed_form", "pair", (X.shape[1],))
-
-
-def test_rejects_bad_lam(closed_form):
-    contract.expect_rejected(closed_form, FUNCTIONS, contract.out_of_range("lam"))
-
-
-def test_rejects_bad_shapes(closed_form):
-    contract.expect_rejected(closed_form, FUNCTIONS, contract.bad_shapes)
-
-
-def test_rejects_nan_and_infinity(closed_form):
-    contract.expect_rejected(closed_form, FUNCTIONS, contract.bad_values)
-
-
-def test_does_not_modify_inputs(closed_form):
-    contract.expect_unmodified(closed_form, FUNCTIONS)

@@ -12,6 +12,7 @@ import numpy as np
 from checks.engine.diagnosis import Misconception
 from checks.packs.shared import exact
 from checks.packs.shared import examples as ex
+from checks.packs.shared import generators as gen
 
 
 def _linear_decay(w0, lr, lam, n, steps):
@@ -23,6 +24,20 @@ def _linear_decay(w0, lr, lam, n, steps):
 EXAMPLE_CALLS = {
     "decay_factor": [(0.05, 0.7, 5), (0.1, 2.5, 3)],
     "decay_trajectory": [(ex.w, 0.05, 0.7, 5, 4), (ex.w_more, 0.1, 2.5, 3, 3)],
+}
+
+
+def _decaying_trajectory(rng: np.random.Generator) -> tuple:
+    """(w0, lr, λ, N, n_steps) whose decay factor lies between 0.1 and 0.99."""
+    lam, n_samples = gen.moderate_lam(rng), int(rng.integers(2, 30))
+    lr = (1 - rng.uniform(0.1, 0.99)) * n_samples / (2 * lam)
+    return gen.generic(rng, rng.integers(1, 6)), float(lr), lam, n_samples, int(rng.integers(1, 12))
+
+
+# Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
+VALID_CALLS = {
+    "decay_factor": gen.calls(lambda rng: (float(rng.uniform(0.001, 1.0)), gen.moderate_lam(rng), int(rng.integers(2, 30)))),
+    "decay_trajectory": gen.calls(_decaying_trajectory),
 }
 
 CORRECT = {

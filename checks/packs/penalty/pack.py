@@ -12,6 +12,7 @@ import numpy as np
 from checks.engine.diagnosis import Misconception
 from checks.packs.shared import exact, plain
 from checks.packs.shared import examples as ex
+from checks.packs.shared import generators as gen
 
 _FORGOT_N = "you forgot to divide the penalty by N (the number of samples): yours is exactly N times too large. Use (λ/N) Σ w²."
 _HALF = "you used the ½ convention (λ/2N) Σ w²: this course's penalty has no ½. Use (λ/N) Σ w²."
@@ -19,6 +20,20 @@ _HALF = "you used the ½ convention (λ/2N) Σ w²: this course's penalty has no
 EXAMPLE_CALLS = {
     "l2_penalty": [(ex.w, 0.7, 5), (ex.w_more, 2.5, 3)],
     "ridge_loss": [(ex.X, ex.y, ex.w, 0.9, 0.7), (ex.X[:5], ex.y[:5], ex.w_more, -1.3, 2.5)],
+}
+
+# Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
+VALID_CALLS = {
+    "l2_penalty": gen.calls(lambda rng: (gen.generic(rng, rng.integers(1, 6)), gen.moderate_lam(rng), int(rng.integers(2, 30)))),
+    "ridge_loss": gen.calls(
+        lambda rng: (
+            (X := gen.generic(rng, gen.sizes(rng))),
+            gen.generic(rng, len(X)),
+            gen.generic(rng, X.shape[1]),
+            float(gen.generic(rng, ())),
+            gen.moderate_lam(rng),
+        )
+    ),
 }
 
 CORRECT = {

@@ -3,14 +3,11 @@
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from checks.engine import contract
 from checks.engine import feedback as fb
 from checks.engine.diagnosis import diagnose
 from checks.packs.shared import exact as oracles
 from checks.packs.shared import examples as ex
 from checks.packs.shared import generators as gen
-
-FUNCTIONS = ("l2_penalty", "ridge_loss")
 
 
 @given(w=gen.vectors(), lam=gen.lams(), n_samples=gen.sample_counts())
@@ -55,37 +52,3 @@ def test_ridge_loss_never_penalizes_bias(penalty, problem, lam):
         formula="(λ/N) Σ w² (the bias is never penalized)",
         diagnose=lambda: diagnose(penalty, "ridge_loss"),
     )
-
-
-def test_accepts_lists_and_numpy_scalars(penalty):
-    for function in FUNCTIONS:
-        args = contract.loosened(function)
-        call = fb.describe_call(function, *args)
-        got = fb.as_number(penalty.outcome(function, *args).value, call)
-        expected, scale = getattr(oracles, function)(*contract.example(function))
-        fb.expect_close(got, expected, scale, call, formula="the same value as for NumPy arrays")
-
-
-def test_returns_floats(penalty):
-    for function in FUNCTIONS:
-        contract.expect_types(penalty, function, "float")
-
-
-def test_rejects_bad_lam(penalty):
-    contract.expect_rejected(penalty, FUNCTIONS, contract.out_of_range("lam"))
-
-
-def test_rejects_bad_n_samples(penalty):
-    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_counts)
-
-
-def test_rejects_bad_shapes(penalty):
-    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_shapes)
-
-
-def test_rejects_nan_and_infinity(penalty):
-    contract.expect_rejected(penalty, FUNCTIONS, contract.bad_values)
-
-
-def test_does_not_modify_inputs(penalty):
-    contract.expect_unmodified(penalty, FUNCTIONS)

@@ -25,6 +25,9 @@ import math
 
 import numpy as np
 
+# A factor or df may be off by at most RTOL · κ (times min(N, d) for df): see test_shrinkage.py for the measurements.
+RTOL = 1e-10
+
 
 def hat_matrix(X, lam, fit_intercept=True) -> np.ndarray:
     """Return the symmetric ``(N, N)`` hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ`` (intercept share removed)."""
@@ -60,3 +63,13 @@ def shrinkage_factors(X, lam, fit_intercept=True) -> tuple[np.ndarray, float]:
 def effective_degrees_of_freedom(X, lam, fit_intercept=True) -> tuple[float, float]:
     """Return ``trace(H)`` (an exact-rounded sum of its diagonal) and ``κ``."""
     return math.fsum(np.diag(hat_matrix(X, lam, fit_intercept))), condition(X, lam, fit_intercept)
+
+
+def factor_tolerance(X, lam, fit_intercept=True) -> float:
+    """How far a correct factor may be from the oracle's: ``RTOL · κ``."""
+    return RTOL * condition(X, lam, fit_intercept)
+
+
+def df_tolerance(X, lam, fit_intercept=True) -> float:
+    """How far a correct ``df`` may be from the oracle's: ``RTOL · κ · min(N, d)``."""
+    return RTOL * condition(X, lam, fit_intercept) * min(np.shape(X))

@@ -15,6 +15,7 @@ import numpy as np
 
 from checks.engine.diagnosis import Misconception
 from checks.packs.shared import examples as ex
+from checks.packs.shared import generators as gen
 from checks.packs.shrinkage import oracle
 
 WIDE_X = np.random.default_rng(20261201).uniform(-2, 2, (3, 5)) + 0.6
@@ -23,6 +24,21 @@ EXAMPLE_CALLS = {
     "shrinkage_factors": [(ex.X, 0.7, True), (ex.X, 2.5, False), (WIDE_X, 0.9, True)],
     "effective_degrees_of_freedom": [(ex.X, 0.7, True), (ex.X, 2.5, False), (WIDE_X, 0.9, True)],
 }
+
+
+def _valid_call(rng: np.random.Generator) -> tuple:
+    """(X, λ, fit_intercept): tall or wide, λ > 0 (so that no factor is 0/0)."""
+    n_samples, n_features = gen.sizes(rng)
+    if rng.integers(2):
+        n_samples, n_features = max(n_features, 2), min(n_samples, gen.MAX_FEATURES + 2)  # wide: d ≥ N
+    return gen.generic(rng, (n_samples, n_features)), gen.moderate_lam(rng), bool(rng.integers(2))
+
+
+# Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
+VALID_CALLS = {"shrinkage_factors": gen.calls(_valid_call), "effective_degrees_of_freedom": gen.calls(_valid_call)}
+
+# How far a correct answer may be from CORRECT's (absolute; the default is relative to the answer's largest entry).
+TOLERANCE = {"shrinkage_factors": oracle.factor_tolerance, "effective_degrees_of_freedom": oracle.df_tolerance}
 
 CORRECT = {
     "shrinkage_factors": lambda *a: oracle.shrinkage_factors(*a)[0],
