@@ -136,7 +136,7 @@ def test_the_classroom_workflow_grades_it(kit_with_new_exercise):
     probe = "from tools import classroom\nprint(classroom.workflow())"
     workflow = _run([sys.executable, "-c", probe], kit_with_new_exercise)
     assert workflow.returncode == 0, workflow.stderr
-    assert f"command: python -I ../ridge-lab-grading/grade_module.py {NAME}\n" in workflow.stdout
+    assert f"python -I ../ridge-lab-grading/grade_module.py {NAME}\n" in workflow.stdout
 
 
 def test_the_site_builds_strict_with_its_lesson_and_exercise_page(kit_with_new_exercise, tmp_path):
