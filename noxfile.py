@@ -92,10 +92,10 @@ def verify(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", *session.posargs)
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def bench(session: nox.Session) -> None:
-    """Time grading on this machine (warm and cold runs, medians of 5)."""
-    session.run(sys.executable, "-m", "tools.bench", *session.posargs, external=True)
+    """Time grading on this machine against the floor, profile a run, grade a synthetic class: nox -s bench [-- --bulk N]."""
+    run_student(session, "-m", "tools.bench")
 
 
 @nox.session(venv_backend=BACKEND, default=False)

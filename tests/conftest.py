@@ -200,3 +200,63 @@ def alternative_grades(bank_grades) -> dict[str, Graded]:
 @pytest.fixture(scope="session")
 def explicit_alternative_grades(explicit_bank_grades) -> dict[str, Graded]:
     return explicit_bank_grades.alternatives
+
+
+# ----------------------------------------------------------------- --quick
+# The authors' inner loop: the engine (the entry point, reports, cache), the
+# packs and the reference, and the mistake bank graded on explicit examples.
+QUICK_FILES = (
+    "test_packs.py",
+    "test_kit.py",
+    "test_reference.py",
+    "test_cli.py",
+    "test_junit.py",
+    "test_tolerances.py",
+    "test_mistake_bank.py",
+    "test_alternatives.py",
+)
+# Fixtures that grade with generated examples as well: left to the full run.
+QUICK_LEAVES_OUT_FIXTURES = ("bank_grades",)
+_QUICK_LEFT_OUT = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the authors' inner loop: {', '.join(QUICK_FILES)}, bank on explicit examples only (about a minute)",
+    )
+
+
+def quick_selection(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[pytest.Item], str]:
+    """``(kept, left out, one line naming what was left out)`` for ``--quick``."""
+    kept, left_out, files, by_fixture = [], [], set(), 0
+    for item in items:
+        if item.path.name not in QUICK_FILES:
+            left_out.append(item)
+            files.add(item.path.relative_to(ROOT).as_posix())
+        elif set(getattr(item, "fixturenames", ())) & set(QUICK_LEAVES_OUT_FIXTURES):
+            left_out.append(item)
+            by_fixture += 1
+        else:
+            kept.append(item)
+    summary = (
+        f"--quick left out {len(left_out)} tests: {by_fixture} that grade the bank with generated examples, "
+        f"and every test in {', '.join(sorted(files)) or 'no other file'}"
+    )
+    return kept, left_out, summary
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--quick"):
+        return
+    kept, left_out, summary = quick_selection(items)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
+    config.stash[_QUICK_LEFT_OUT] = summary
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if _QUICK_LEFT_OUT in config.stash:
+        terminalreporter.write_line(config.stash[_QUICK_LEFT_OUT])
