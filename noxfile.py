@@ -87,7 +87,7 @@ def watch(session: nox.Session) -> None:
 
 @nox.session(venv_backend=BACKEND)
 def verify(session: nox.Session) -> None:
-    """The kit's own test suite: proves the checks sound (see tests/)."""
+    """The kit's own test suite: proves the checks sound (see tests/); nox -s verify -- --quick: the authors' inner loop (about a minute)."""
     install_lock(session, "verify")
     session.run("python", "-m", "pytest", *session.posargs)
 

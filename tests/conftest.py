@@ -17,10 +17,12 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,25 +161,71 @@ def grade_bank(base: Path, explicit_only: bool) -> BankGrades:
     return BankGrades(reference, {entry.key: graded[f"mistake:{entry.key}"] for entry in MISTAKES}, alternatives)
 
 
-@pytest.fixture(scope="session")
-def reference_grade() -> Graded:
-    return grade(ROOT / "solutions")
+# The suite runs one test at a time, mostly on one core: the session-wide
+# gradings start in a background thread, one after the other, as soon as the
+# tests are collected (those the selected tests need), so the second core
+# works on them while the first runs the tests; a fixture waits only for what
+# is not done yet.
+_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="ridge-lab-background")
+_STARTED: dict[str, Future] = {}
+_SCRATCH = pytest.StashKey[Path]()
+
+
+def _bank_in(explicit_only: bool) -> Callable[[Path], BankGrades]:
+    return lambda scratch: grade_bank(scratch / ("explicit-bank" if explicit_only else "bank"), explicit_only)
+
+
+# In the order they start: the quick loop needs the first three.
+BACKGROUND_GRADINGS: dict[str, Callable[[Path], object]] = {
+    "reference_grade": lambda scratch: grade(ROOT / "solutions"),
+    "stub_grade": lambda scratch: grade(ROOT / "exercises"),
+    "explicit_bank_grades": _bank_in(explicit_only=True),
+    "bank_grades": _bank_in(explicit_only=False),
+}
+
+
+def _background(config: pytest.Config, name: str) -> Future:
+    """The grading behind fixture ``name``, started now unless it already is."""
+    if name not in _STARTED:
+        _STARTED[name] = _BACKGROUND.submit(BACKGROUND_GRADINGS[name], config.stash[_SCRATCH])
+    return _STARTED[name]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SCRATCH] = Path(tempfile.mkdtemp(prefix="ridge-lab-verify-"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    for name in BACKGROUND_GRADINGS:
+        if name in needed:
+            _background(session.config, name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _BACKGROUND.shutdown(wait=True, cancel_futures=True)
+    shutil.rmtree(config.stash[_SCRATCH], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def stub_grade() -> Graded:
-    return grade(ROOT / "exercises")
+def reference_grade(pytestconfig) -> Graded:
+    return _background(pytestconfig, "reference_grade").result()
 
 
 @pytest.fixture(scope="session")
-def bank_grades(tmp_path_factory) -> BankGrades:
-    return grade_bank(tmp_path_factory.mktemp("bank"), explicit_only=False)
+def stub_grade(pytestconfig) -> Graded:
+    return _background(pytestconfig, "stub_grade").result()
 
 
 @pytest.fixture(scope="session")
-def explicit_bank_grades(tmp_path_factory) -> BankGrades:
+def bank_grades(pytestconfig) -> BankGrades:
+    return _background(pytestconfig, "bank_grades").result()
+
+
+@pytest.fixture(scope="session")
+def explicit_bank_grades(pytestconfig) -> BankGrades:
     """The bank graded on the checks' explicit examples alone (no generation)."""
-    return grade_bank(tmp_path_factory.mktemp("explicit-bank"), explicit_only=True)
+    return _background(pytestconfig, "explicit_bank_grades").result()
 
 
 @pytest.fixture(scope="session")

@@ -46,15 +46,18 @@ def versions(python: str) -> str:
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def verdicts(python: str, graded: list, processes: int) -> dict[str, dict[str, str]]:
-    """``{job: {check: status}}`` from grading ``graded`` with ``python``."""
+def verdicts(python: str, graded: list, processes: int) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{job: {check: (status, first line of the feedback)}}`` from grading ``graded`` with ``python``."""
     from tests import bank
 
     try:
         found = bank.BankGrader(processes, python=python).grade(graded)
     except RuntimeError as error:
         raise SystemExit(f"error: grading with {python} failed:\n{error}") from None
-    return {key: {result.name: "passed" if result.passed else "failed" for result in results} for key, results in found.items()}
+    return {
+        key: {result.name: ("passed" if result.passed else "failed", result.feedback.splitlines()[0]) for result in results}
+        for key, results in found.items()
+    }
 
 
 def compare(oldest: dict, locked: dict, names: list[str]) -> list[str]:
@@ -65,9 +68,10 @@ def compare(oldest: dict, locked: dict, names: list[str]) -> list[str]:
             differences.append(f"{name}: graded under one environment only")
             continue
         for check in sorted(set(oldest[name]) | set(locked[name])):
-            before, after = oldest[name].get(check, "missing"), locked[name].get(check, "missing")
+            (before, why_before), (after, why_after) = (side[name].get(check, ("missing", "")) for side in (oldest, locked))
             if before != after:
-                differences.append(f"{name}: {check}: {before} with the oldest versions, {after} with the locked ones")
+                why = why_before if before == "failed" else why_after
+                differences.append(f"{name}: {check}: {before} with the oldest versions, {after} with the locked ones ({why})")
     return differences
 
 
