@@ -112,15 +112,15 @@ def _kit_tests(arguments: list[str]) -> list[str]:
 
 @nox.session(venv_backend=BACKEND)
 def verify(session: nox.Session) -> None:
-    """The kit's own test suite: proves the checks sound (see tests/)."""
+    """The kit's own test suite: proves the checks sound (see tests/); nox -s verify -- --quick: the authors' inner loop (about a minute)."""
     install_lock(session, "verify")
     session.run("python", "-m", "pytest", *_kit_tests(session.posargs))
 
 
-@nox.session(venv_backend="none")
+@nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])
 def bench(session: nox.Session) -> None:
-    """Time grading on this machine (warm and cold runs, medians of 5)."""
-    session.run(sys.executable, "-m", "tools.bench", *session.posargs, external=True)
+    """Time grading on this machine against the floor, profile a run, grade a synthetic class: nox -s bench [-- --bulk N]."""
+    run_student(session, "-m", "tools.bench")
 
 
 @nox.session(venv_backend=BACKEND, default=False)

@@ -1,23 +1,35 @@
 """Helpers for the kit's own test suite (``nox -s verify``).
 
-Submissions are graded the way students grade them, by running the grader's
-entry point in a subprocess; many are graded two at a time (the machine has
-two cores), once per session, and the tests read the cached reports.
+Submissions whose grading is under test (the command line, hostile code) are
+graded the way students grade them, by running the grader's entry point in a
+subprocess, two at a time (the machine has two cores). The mistake bank and
+the alternatives are graded module by module in long-lived grader processes
+(``tests.bank.BankGrader``): each entry's changed module, and the reference's
+modules once. Every grading runs once per session; the tests read the cached
+verdicts.
+
+``--quick`` (the authors' inner loop) runs the engine's, the packs' and the
+bank's explicit-example tests only, and says which test files it left out.
 """
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from checks.engine import report
+from checks.engine.report import CheckResult
 from tests import bank
 
 ROOT = bank.ROOT
@@ -26,12 +38,21 @@ PARALLEL_GRADINGS = 2
 
 @dataclass(frozen=True)
 class Graded:
-    """The outcome of one ``python -m checks.engine.grade`` run."""
+    """The outcome of grading one submission.
+
+    From the entry point (``grade``): its exit status, output and report. From
+    the bank (``BankGrader``): the report the entry point writes for the same
+    verdicts, with ``graded_modules`` naming the modules graded on this
+    submission; the others' verdicts are the reference's, whose files it holds
+    unchanged (``unchanged_from_reference``).
+    """
 
     returncode: int
     stdout: str
     stderr: str
     report: dict | None
+    folder: Path | None = None
+    graded_modules: tuple[str, ...] | None = None
 
     def module_scores(self) -> dict[str, tuple[int, int]]:
         scores: dict[str, tuple[int, int]] = {}
@@ -44,9 +65,36 @@ class Graded:
     def failed(self, module: str | None = None) -> list[dict]:
         return [t for t in self.report["tests"] if t["status"] == "failed" and module in (None, t["tags"][0])]
 
+    def unchanged_from_reference(self) -> list[str]:
+        """The modules not graded on this submission whose file is byte-identical to ``solutions/``'s."""
+        return [
+            module
+            for module in bank.MODULES
+            if module not in self.graded_modules
+            and filecmp.cmp(self.folder / f"{module}.py", bank.SOLUTIONS / f"{module}.py", shallow=False)
+        ]
 
-def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float = 600, env: dict | None = None) -> Graded:
+
+def explicit_only_switch() -> tuple[list[str], dict[str, str]]:
+    """How a grader is told to use the checks' explicit examples alone: ``(arguments, environment)``.
+
+    The one place that knows it, for the entry point and for the bank's grader processes.
+    """
+    return [], {"GRADER_EXPLICIT_ONLY": "1"}
+
+
+def grade(
+    folder: Path | str,
+    *arguments: str,
+    cwd: Path = ROOT,
+    timeout: float = 600,
+    env: dict | None = None,
+    explicit_only: bool = False,
+) -> Graded:
     """Grade ``folder`` with the grader's entry point; the report goes to a temporary file."""
+    if explicit_only:
+        switch_arguments, switch_env = explicit_only_switch()
+        arguments, env = (*arguments, *switch_arguments), {**(env or {}), **switch_env}
     with tempfile.TemporaryDirectory(prefix="ridge-lab-test-") as scratch:
         report_path = Path(scratch) / "results.json"
         completed = subprocess.run(
@@ -62,7 +110,7 @@ def grade(folder: Path | str, *arguments: str, cwd: Path = ROOT, timeout: float 
 
 
 def grade_all(folders: dict[str, Path], env: dict | None = None) -> dict[str, Graded]:
-    """Grade many folders, ``PARALLEL_GRADINGS`` at a time; keys are kept."""
+    """Grade many folders with the entry point, ``PARALLEL_GRADINGS`` at a time; keys are kept."""
     with ThreadPoolExecutor(PARALLEL_GRADINGS) as pool:
         futures = {key: pool.submit(grade, folder, env=env) for key, folder in folders.items()}
         return {key: future.result() for key, future in futures.items()}
@@ -70,49 +118,193 @@ def grade_all(folders: dict[str, Path], env: dict | None = None) -> dict[str, Gr
 
 MISTAKES = bank.read_entries(ROOT / "tests" / "mistakes", "mistake")
 ALTERNATIVES = bank.read_entries(ROOT / "tests" / "alternatives", "alternative")
+LOOPS = "loops (complete submission)"
+_REFERENCE = "reference"
+
+
+@dataclass(frozen=True)
+class BankGrades:
+    """The bank graded in one mode: the reference by module, each mistake and each alternative."""
+
+    reference: dict[str, list[CheckResult]]
+    mistakes: dict[str, Graded]
+    alternatives: dict[str, Graded]
+
+
+def _as_graded(results: list[CheckResult], folder: Path, graded_modules: tuple[str, ...]) -> Graded:
+    document = report.gradescope(results, seconds=0.0)
+    passed = all(result.passed for result in results)
+    return Graded(0 if passed else 1, "", "", document, folder, graded_modules)
+
+
+def grade_bank(base: Path, explicit_only: bool) -> BankGrades:
+    """Grade every mistake and alternative on its own module, the reference and the loops submission on all."""
+    jobs = [
+        bank.Job(_REFERENCE, bank.SOLUTIONS, bank.MODULES),
+        bank.Job(LOOPS, ROOT / "tests" / "alternatives" / "loops", bank.MODULES),
+    ]
+    entries = {
+        f"{kind}:{entry.key}": entry for kind, group in (("mistake", MISTAKES), ("alternative", ALTERNATIVES)) for entry in group
+    }
+    for job_key, entry in entries.items():
+        jobs.append(bank.Job(job_key, bank.build_submission(entry, base / job_key), (entry.module,)))
+    arguments, env = explicit_only_switch() if explicit_only else ([], None)
+    verdicts = bank.BankGrader(PARALLEL_GRADINGS, arguments=arguments, env=env).grade(jobs)
+    reference = {module: [r for r in verdicts[_REFERENCE] if r.module == module] for module in bank.MODULES}
+    graded = {}
+    for job in jobs[2:]:
+        entry = entries[job.key]
+        results = [r for module in bank.MODULES for r in (verdicts[job.key] if module == entry.module else reference[module])]
+        graded[job.key] = _as_graded(results, job.folder, job.modules)
+    alternatives = {entry.key: graded[f"alternative:{entry.key}"] for entry in ALTERNATIVES}
+    alternatives[LOOPS] = _as_graded(verdicts[LOOPS], jobs[1].folder, bank.MODULES)
+    return BankGrades(reference, {entry.key: graded[f"mistake:{entry.key}"] for entry in MISTAKES}, alternatives)
+
+
+# The suite runs one test at a time, mostly on one core: the session-wide
+# gradings start in a background thread, one after the other, as soon as the
+# tests are collected (those the selected tests need), so the second core
+# works on them while the first runs the tests; a fixture waits only for what
+# is not done yet.
+_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="ridge-lab-background")
+_STARTED: dict[str, Future] = {}
+_SCRATCH = pytest.StashKey[Path]()
+
+
+def _bank_in(explicit_only: bool) -> Callable[[Path], BankGrades]:
+    return lambda scratch: grade_bank(scratch / ("explicit-bank" if explicit_only else "bank"), explicit_only)
+
+
+# In the order they start: the quick loop needs the first three.
+BACKGROUND_GRADINGS: dict[str, Callable[[Path], object]] = {
+    "reference_grade": lambda scratch: grade(ROOT / "solutions"),
+    "stub_grade": lambda scratch: grade(ROOT / "exercises"),
+    "explicit_bank_grades": _bank_in(explicit_only=True),
+    "bank_grades": _bank_in(explicit_only=False),
+}
+
+
+def _background(config: pytest.Config, name: str) -> Future:
+    """The grading behind fixture ``name``, started now unless it already is."""
+    if name not in _STARTED:
+        _STARTED[name] = _BACKGROUND.submit(BACKGROUND_GRADINGS[name], config.stash[_SCRATCH])
+    return _STARTED[name]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SCRATCH] = Path(tempfile.mkdtemp(prefix="ridge-lab-verify-"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    for name in BACKGROUND_GRADINGS:
+        if name in needed:
+            _background(session.config, name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _BACKGROUND.shutdown(wait=True, cancel_futures=True)
+    shutil.rmtree(config.stash[_SCRATCH], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def reference_grade() -> Graded:
-    return grade(ROOT / "solutions")
+def reference_grade(pytestconfig) -> Graded:
+    return _background(pytestconfig, "reference_grade").result()
 
 
 @pytest.fixture(scope="session")
-def stub_grade() -> Graded:
-    return grade(ROOT / "exercises")
+def stub_grade(pytestconfig) -> Graded:
+    return _background(pytestconfig, "stub_grade").result()
 
 
 @pytest.fixture(scope="session")
-def mistake_grades(tmp_path_factory) -> dict[str, Graded]:
-    """Every mistake-bank entry, graded as a full submission."""
-    base = tmp_path_factory.mktemp("mistakes")
-    return grade_all({entry.key: bank.build_submission(entry, base / entry.key) for entry in MISTAKES})
-
-
-EXPLICIT_ONLY = {"GRADER_EXPLICIT_ONLY": "1"}
+def bank_grades(pytestconfig) -> BankGrades:
+    return _background(pytestconfig, "bank_grades").result()
 
 
 @pytest.fixture(scope="session")
-def explicit_mistake_grades(tmp_path_factory) -> dict[str, Graded]:
-    """Every mistake-bank entry, graded on the checks' explicit examples alone (no generation)."""
-    base = tmp_path_factory.mktemp("explicit-mistakes")
-    folders = {entry.key: bank.build_submission(entry, base / entry.key) for entry in MISTAKES}
-    return grade_all(folders, env=EXPLICIT_ONLY)
-
-
-def _alternative_folders(base: Path) -> dict[str, Path]:
-    folders = {entry.key: bank.build_submission(entry, base / entry.key) for entry in ALTERNATIVES}
-    folders["loops (complete submission)"] = ROOT / "tests" / "alternatives" / "loops"
-    return folders
+def explicit_bank_grades(pytestconfig) -> BankGrades:
+    """The bank graded on the checks' explicit examples alone (no generation)."""
+    return _background(pytestconfig, "explicit_bank_grades").result()
 
 
 @pytest.fixture(scope="session")
-def alternative_grades(tmp_path_factory) -> dict[str, Graded]:
-    """Every alternative correct implementation, plus the all-loops submission."""
-    return grade_all(_alternative_folders(tmp_path_factory.mktemp("alternatives")))
+def mistake_grades(bank_grades) -> dict[str, Graded]:
+    """Every mistake-bank entry: its own module graded, the other modules' verdicts the reference's."""
+    return bank_grades.mistakes
 
 
 @pytest.fixture(scope="session")
-def explicit_alternative_grades(tmp_path_factory) -> dict[str, Graded]:
-    """The same, graded on the checks' explicit examples alone."""
-    return grade_all(_alternative_folders(tmp_path_factory.mktemp("explicit-alternatives")), env=EXPLICIT_ONLY)
+def explicit_mistake_grades(explicit_bank_grades) -> dict[str, Graded]:
+    return explicit_bank_grades.mistakes
+
+
+@pytest.fixture(scope="session")
+def alternative_grades(bank_grades) -> dict[str, Graded]:
+    """Every alternative correct implementation (its own module graded), plus the all-loops submission (all graded)."""
+    return bank_grades.alternatives
+
+
+@pytest.fixture(scope="session")
+def explicit_alternative_grades(explicit_bank_grades) -> dict[str, Graded]:
+    return explicit_bank_grades.alternatives
+
+
+# ----------------------------------------------------------------- --quick
+# The authors' inner loop: the engine (the entry point, reports, cache), the
+# packs and the reference, and the mistake bank graded on explicit examples.
+QUICK_FILES = (
+    "test_packs.py",
+    "test_kit.py",
+    "test_reference.py",
+    "test_cli.py",
+    "test_junit.py",
+    "test_tolerances.py",
+    "test_mistake_bank.py",
+    "test_alternatives.py",
+)
+# Fixtures that grade with generated examples as well: left to the full run.
+QUICK_LEAVES_OUT_FIXTURES = ("bank_grades",)
+_QUICK_LEFT_OUT = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the authors' inner loop: {', '.join(QUICK_FILES)}, bank on explicit examples only (about a minute)",
+    )
+
+
+def quick_selection(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[pytest.Item], str]:
+    """``(kept, left out, one line naming what was left out)`` for ``--quick``."""
+    kept, left_out, files, by_fixture = [], [], set(), 0
+    for item in items:
+        if item.path.name not in QUICK_FILES:
+            left_out.append(item)
+            files.add(item.path.relative_to(ROOT).as_posix())
+        elif set(getattr(item, "fixturenames", ())) & set(QUICK_LEAVES_OUT_FIXTURES):
+            left_out.append(item)
+            by_fixture += 1
+        else:
+            kept.append(item)
+    summary = (
+        f"--quick left out {len(left_out)} tests: {by_fixture} that grade the bank with generated examples, "
+        f"and every test in {', '.join(sorted(files)) or 'no other file'}"
+    )
+    return kept, left_out, summary
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--quick"):
+        return
+    kept, left_out, summary = quick_selection(items)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
+    config.stash[_QUICK_LEFT_OUT] = summary
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if _QUICK_LEFT_OUT in config.stash:
+        terminalreporter.write_line(config.stash[_QUICK_LEFT_OUT])

@@ -2,23 +2,61 @@
 
 Also proves the converse the brief demands: every check fails on at least one
 realistic wrong implementation from the bank.
+
+The bank is graded module by module (``tests/conftest.py``, ``grade_bank``):
+each mistake's submission is the reference with one module changed, and only
+that module is graded on it. Modules are graded independently (a module's
+checks call only that module's functions), so the other modules of the
+submission get the verdicts the reference gets; the tests below assert the
+two facts this rests on: the submission holds the reference's other files
+unchanged, and the reference keeps full marks on every module.
 """
 
 import pytest
 
 from checks.engine import course
-from tests.conftest import MISTAKES, ROOT
+from tests import bank
+from tests.conftest import MISTAKES, grade
 
 DIAGNOSES = {m.key: m.diagnosis for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS}
 
 
-@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
-def test_mistake_loses_points_on_its_module(mistake_grades, entry):
-    scores = mistake_grades[entry.key].module_scores()
+def _assert_full_marks_module_by_module(reference):
+    assert list(reference) == list(course.modules())
+    for module, results in reference.items():
+        assert results, f"no check of {module} ran on the reference"
+        failures = [f"{result.name}: {result.feedback}" for result in results if not result.passed]
+        assert not failures, "\n".join(failures)
+
+
+def test_reference_keeps_full_marks_module_by_module(bank_grades):
+    _assert_full_marks_module_by_module(bank_grades.reference)
+
+
+def test_reference_keeps_full_marks_module_by_module_on_explicit_examples_alone(explicit_bank_grades):
+    _assert_full_marks_module_by_module(explicit_bank_grades.reference)
+
+
+def _assert_loses_points_on_its_module_only(graded, entry):
+    assert graded.graded_modules == (entry.module,)
+    assert graded.unchanged_from_reference() == [module for module in course.modules() if module != entry.module]
+    scores = graded.module_scores()
     score, maximum = scores.pop(entry.module)
     assert score < maximum, f"{entry.key} got full marks on {entry.module}"
     lost_elsewhere = {module: s for module, s in scores.items() if s[0] < s[1]}
     assert not lost_elsewhere, f"{entry.key} also lost points on {lost_elsewhere}"
+
+
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
+def test_mistake_loses_points_on_its_module(mistake_grades, entry):
+    """Its own module loses points; the others are the reference's files, whose verdicts are full marks (see above)."""
+    _assert_loses_points_on_its_module_only(mistake_grades[entry.key], entry)
+
+
+@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
+def test_mistake_is_caught_by_explicit_examples_alone(explicit_mistake_grades, entry):
+    """Whatever Hypothesis version generates, the fixed examples already cost a known mistake points, on its module only."""
+    _assert_loses_points_on_its_module_only(explicit_mistake_grades[entry.key], entry)
 
 
 @pytest.mark.parametrize("entry", [e for e in MISTAKES if e.key in DIAGNOSES], ids=lambda entry: entry.key)
@@ -50,15 +88,10 @@ def test_bank_counts(mistake_grades, capsys):
     assert modules == set(course.modules())
 
 
-@pytest.mark.parametrize("entry", MISTAKES, ids=lambda entry: entry.key)
-def test_mistake_is_caught_by_explicit_examples_alone(explicit_mistake_grades, entry):
-    """Whatever Hypothesis version generates, the fixed examples already cost a known mistake points."""
-    score, maximum = explicit_mistake_grades[entry.key].module_scores()[entry.module]
-    assert score < maximum, f"{entry.key} kept full marks on {entry.module} with generation turned off"
-
-
-def test_reference_keeps_full_marks_on_explicit_examples_alone():
-    from tests.conftest import EXPLICIT_ONLY, grade
-
-    graded = grade(ROOT / "solutions", env=EXPLICIT_ONLY)
-    assert graded.report["score"] == graded.report["max_score"], graded.stdout
+def test_the_entry_points_explicit_only_switch_gives_the_banks_verdicts(explicit_mistake_grades, tmp_path):
+    """The bank's grader processes and the entry point agree, explicit-only switch included."""
+    entry = next(entry for entry in MISTAKES if entry.key == "ridge_gradients.penalty_forgot_1_over_n")
+    graded = grade(bank.build_submission(entry, tmp_path / "submission"), "--only", entry.module, explicit_only=True)
+    from_bank = [test for test in explicit_mistake_grades[entry.key].report["tests"] if test["tags"][0] == entry.module]
+    assert graded.report["tests"] == from_bank
+    assert graded.report["score"] < graded.report["max_score"]

@@ -7,16 +7,16 @@ verdict from every check. A difference means a lower bound in
 ``pyproject.toml`` admits a version that grades differently: raise it.
 
 ``python -m tools.compat --oldest PYTHON [--locked PYTHON]`` (the locked
-Python defaults to this one). Each environment grades every submission in
-one process (``python -m tools.compat --grade FOLDER``, with the grader's
-``run_checks``), so imports are paid once per environment.
+Python defaults to this one). Each entry changes one module of the reference,
+and modules are graded independently, so each environment grades the
+reference on every module once and each entry on its own module only, in two
+long-lived grader processes (``tests.bank.BankGrader``): imports are paid once
+per process, not once per submission.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,22 +24,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = "the reference (solutions/)"
 
 
-def submissions(folder: Path) -> dict[str, str]:
-    """Write one submission per mistake and per alternative into ``folder``; ``{student: entry}``."""
+def jobs(folder: Path) -> list:
+    """The reference on every module, then one submission per mistake and per alternative on its own module."""
     from tests import bank
 
     entries = [
-        *bank.read_entries(ROOT / "tests" / "mistakes", "mistake"),
-        *bank.read_entries(ROOT / "tests" / "alternatives", "alternative"),
+        (kind, entry) for kind in ("mistake", "alternative") for entry in bank.read_entries(ROOT / "tests" / f"{kind}s", kind)
     ]
-    students = {}
-    for number, entry in enumerate(entries, start=1):
-        student = f"entry-{number:03d}"
-        bank.build_submission(entry, folder / student)
-        students[student] = entry.key
-    return students
+    found = [bank.Job(REFERENCE, bank.SOLUTIONS, bank.MODULES)]
+    for number, (kind, entry) in enumerate(entries, start=1):
+        submission = bank.build_submission(entry, folder / f"entry-{number:03d}")
+        found.append(bank.Job(f"{kind} {entry.key}", submission, (entry.module,)))
+    return found
 
 
 def versions(python: str) -> str:
@@ -47,70 +46,59 @@ def versions(python: str) -> str:
     return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def grade_folder(folder: Path) -> dict[str, dict[str, str]]:
-    """``{student: {check: status}}`` for every sub-folder of ``folder``, graded in this process."""
-    from checks.engine import course
-    from checks.engine.grade import grading_environment, run_checks
+def verdicts(python: str, graded: list, processes: int) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{job: {check: (status, first line of the feedback)}}`` from grading ``graded`` with ``python``."""
+    from tests import bank
 
-    found = {}
-    with grading_environment():
-        for submission in sorted(path for path in folder.iterdir() if path.is_dir()):
-            results = run_checks(submission, course.modules())
-            found[submission.name] = {result.name: "passed" if result.passed else "failed" for result in results}
-    return found
-
-
-def verdicts(python: str, folder: Path) -> dict[str, dict[str, str]]:
-    """``{student: {check: status}}`` from grading ``folder`` with ``python``."""
-    done = subprocess.run([python, "-m", "tools.compat", "--grade", str(folder)], cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"error: grading with {python} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.splitlines()[-1])
+    try:
+        found = bank.BankGrader(processes, python=python).grade(graded)
+    except RuntimeError as error:
+        raise SystemExit(f"error: grading with {python} failed:\n{error}") from None
+    return {
+        key: {result.name: ("passed" if result.passed else "failed", result.feedback.splitlines()[0]) for result in results}
+        for key, results in found.items()
+    }
 
 
-def compare(oldest: dict, locked: dict, names: dict[str, str]) -> list[str]:
-    """One line per check whose verdict differs (or per submission graded under one environment only)."""
+def compare(oldest: dict, locked: dict, names: list[str]) -> list[str]:
+    """One line per check whose verdict differs (or per job graded under one environment only)."""
     differences = []
-    for student, entry in names.items():
-        if student not in oldest or student not in locked:
-            differences.append(f"{entry}: graded under one environment only")
+    for name in names:
+        if name not in oldest or name not in locked:
+            differences.append(f"{name}: graded under one environment only")
             continue
-        for check in sorted(set(oldest[student]) | set(locked[student])):
-            before, after = oldest[student].get(check, "missing"), locked[student].get(check, "missing")
+        for check in sorted(set(oldest[name]) | set(locked[name])):
+            (before, why_before), (after, why_after) = (side[name].get(check, ("missing", "")) for side in (oldest, locked))
             if before != after:
-                differences.append(f"{entry}: {check}: {before} with the oldest versions, {after} with the locked ones")
+                why = why_before if before == "failed" else why_after
+                differences.append(f"{name}: {check}: {before} with the oldest versions, {after} with the locked ones ({why})")
     return differences
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nox -s compat --", description=__doc__.splitlines()[0])
-    parser.add_argument("--oldest", help="a Python with the oldest allowed versions installed")
-    parser.add_argument("--grade", type=Path, metavar="FOLDER", help=argparse.SUPPRESS)  # one environment's half
+    parser.add_argument("--oldest", required=True, help="a Python with the oldest allowed versions installed")
     parser.add_argument("--locked", default=sys.executable, help="a Python with the locked versions (default: this one)")
+    parser.add_argument("--processes", type=int, default=2, help="grader processes per environment (default: 2, one per core)")
     arguments = parser.parse_args(argv)
-    if arguments.grade:
-        answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
-        os.dup2(2, 1)  # pytest's output goes to stderr; stdout carries the verdicts only
-        answers.write(json.dumps(grade_folder(arguments.grade)) + "\n")
-        answers.close()
-        return 0
-    if not arguments.oldest:
-        parser.error("--oldest is required")
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ridge-lab-compat-") as scratch:
-        folder = Path(scratch) / "submissions"
-        names = submissions(folder)
+        graded = jobs(Path(scratch))
         results = {}
-        # One environment after the other: side by side, on a busy machine, the
-        # sandbox's time limits could fail a check that is not wrong.
+        # One environment after the other, each on every core.
         for label, python in (("oldest", arguments.oldest), ("locked", arguments.locked)):
-            print(f"{label}: {versions(python)}", flush=True)
-            results[label] = verdicts(python, folder)
+            started = time.perf_counter()
+            results[label] = verdicts(python, graded, arguments.processes)
+            print(f"{label}: {versions(python)} ({time.perf_counter() - started:.0f} s)", flush=True)
+    names = [job.key for job in graded]
     differences = compare(results["oldest"], results["locked"], names)
     checks = sum(len(tests) for tests in results["locked"].values())
     for line in differences:
         print(f"  {line}")
-    print(f"{len(names)} submissions, {checks} verdicts, {len(differences)} different ({time.perf_counter() - began:.0f} s).")
+    print(
+        f"the reference on every module and {len(names) - 1} entries on their own module: "
+        f"{checks} verdicts, {len(differences)} different ({time.perf_counter() - began:.0f} s)."
+    )
     return 1 if differences else 0
 
 

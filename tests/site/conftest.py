@@ -13,12 +13,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,21 +69,78 @@ def build_site(dest: Path, **env: str) -> tuple[subprocess.CompletedProcess, flo
 
 @pytest.fixture(scope="session")
 def mkdocs_available() -> None:
-    try:
-        import material  # noqa: F401
-        import mkdocs  # noqa: F401
-        import mkdocs_quiz  # noqa: F401
-    except ImportError as exc:
-        _missing(
-            f"the site's build tools are not installed ({exc.name}); run `nox -s verify`, "
-            "which installs the 'docs' dependency group"
-        )
+    if not _site_tools_installed():
+        _missing("the site's build tools are not installed; run `nox -s verify`, which installs the 'docs' dependency group")
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished strict build: the process, the folder it built into, and the solutions folder it was given."""
+
+    process: subprocess.CompletedProcess
+    site: Path
+    solutions: Path
+
+
+def _build_without_solutions(scratch: Path, **env: str) -> Build:
+    """A strict build told that solutions/ is a folder that does not exist (as in the student release)."""
+    missing = scratch / "no-solutions"
+    process, _ = build_site(scratch / "site", RIDGE_LAB_SOLUTIONS=str(missing), **env)
+    return Build(process, scratch / "site", missing)
+
+
+def _offline_zip(scratch: Path) -> Path:
+    from tools import site_zip
+
+    return site_zip.build_site_zip(scratch / "ridge-lab-site.zip")
+
+
+# The strict builds that need no test server start in background threads once
+# the tests are collected, so they run beside the served site's build and the
+# first browser tests instead of one after the other.
+BACKGROUND_BUILDS: dict[str, Callable[[Path], object]] = {
+    "offline_zip": _offline_zip,
+    "site_without_solutions": _build_without_solutions,
+    "site_requiring_missing_solutions": lambda scratch: _build_without_solutions(scratch, RIDGE_LAB_FIGURES="require"),
+}
+_BUILDS = ThreadPoolExecutor(2, thread_name_prefix="ridge-lab-site-build")
+_STARTED: dict[str, Future] = {}
+_SCRATCH = Path(tempfile.mkdtemp(prefix="ridge-lab-site-builds-"))
+
+
+def _background(name: str) -> Future:
+    if name not in _STARTED:
+        _STARTED[name] = _BUILDS.submit(BACKGROUND_BUILDS[name], _SCRATCH / name)
+    return _STARTED[name]
+
+
+def _site_tools_installed() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in ("material", "mkdocs", "mkdocs_quiz"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
+    if _site_tools_installed():
+        for name in BACKGROUND_BUILDS:
+            if name in needed:
+                _background(name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _BUILDS.shutdown(wait=True, cancel_futures=True)
+    shutil.rmtree(_SCRATCH, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def site_builder(mkdocs_available):
-    """``build_site(dest, **env)``: a strict build with extra environment variables."""
-    return build_site
+def site_without_solutions(mkdocs_available) -> Build:
+    """A strict build of the site with no solutions/ folder (figures left out)."""
+    return _background("site_without_solutions").result()
+
+
+@pytest.fixture(scope="session")
+def site_requiring_missing_solutions(mkdocs_available) -> Build:
+    """The same, with the figures required (``RIDGE_LAB_FIGURES=require``)."""
+    return _background("site_requiring_missing_solutions").result()
 
 
 @pytest.fixture(scope="session")
@@ -238,12 +300,12 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def offline_zip(mkdocs_available, tmp_path_factory) -> Path:
+def offline_zip(mkdocs_available) -> Path:
     """``dist/ridge-lab-site.zip`` as ``nox -s release`` writes it (here into a temporary folder)."""
     from tools import site_zip
 
     try:
-        return site_zip.build_site_zip(tmp_path_factory.mktemp("site-zip") / "ridge-lab-site.zip")
+        return _background("offline_zip").result()
     except site_zip.BuildError as exc:
         pytest.fail(str(exc), pytrace=False)
 

@@ -113,19 +113,19 @@ def test_figures_are_written_into_the_site_only(built_site):
     assert not list((ROOT / "docs").rglob("*.svg")), "figures must not be written into docs/"
 
 
-def test_build_without_solutions_degrades_quietly(site_builder, tmp_path):
+def test_build_without_solutions_degrades_quietly(site_without_solutions):
     """The student release has no solutions/: strict build passes, figures skipped (INFO)."""
-    proc, _ = site_builder(tmp_path / "site", RIDGE_LAB_SOLUTIONS=str(tmp_path / "no-solutions"))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    log = proc.stdout + proc.stderr
-    assert re.search(r"INFO\s+-\s+figures: .*no-solutions not found", log), log
+    build = site_without_solutions
+    log = build.process.stdout + build.process.stderr
+    assert build.process.returncode == 0, log
+    assert re.search(rf"INFO\s+-\s+figures: .*{build.solutions.name} not found", log), log
     assert "WARNING" not in log
-    assert not (tmp_path / "site" / "figures").exists()
-    text = _text(tmp_path / "site" / "lessons" / "weight-decay" / "index.html")
+    assert not (build.site / "figures").exists()
+    text = _text(build.site / "lessons" / "weight-decay" / "index.html")
     assert "Figure not built" in text and "Interactive widget not built" in text
 
 
-def test_missing_solutions_is_an_error_when_required(site_builder, tmp_path):
-    proc, _ = site_builder(tmp_path / "site", RIDGE_LAB_SOLUTIONS=str(tmp_path / "no-solutions"), RIDGE_LAB_FIGURES="require")
-    assert proc.returncode != 0
-    assert "no-solutions not found" in proc.stdout + proc.stderr
+def test_missing_solutions_is_an_error_when_required(site_requiring_missing_solutions):
+    build = site_requiring_missing_solutions
+    assert build.process.returncode != 0
+    assert f"{build.solutions.name} not found" in build.process.stdout + build.process.stderr
