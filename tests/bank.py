@@ -200,9 +200,6 @@ class BankGrader:
 
 def serve(explicit_only: bool) -> int:
     """Answer jobs from stdin (``[folder, [module, ...]]`` a line) with verdicts on stdout, in this process."""
-    if explicit_only:
-        # The grader reads this when its plugin is first imported (one mode per process).
-        os.environ["GRADER_EXPLICIT_ONLY"] = "1"
     from checks.engine.grade import grading_environment, run_checks
 
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -210,7 +207,7 @@ def serve(explicit_only: bool) -> int:
     with grading_environment():
         for line in sys.stdin:
             folder, modules = json.loads(line)
-            results = run_checks(Path(folder), tuple(modules))
+            results = run_checks(Path(folder), tuple(modules), explicit_only=explicit_only)
             answers.write(json.dumps([result.__dict__ for result in results], ensure_ascii=False) + "\n")
             answers.flush()
     return 0

@@ -80,7 +80,7 @@ def explicit_only_switch() -> tuple[list[str], dict[str, str]]:
 
     The one place that knows it, for the entry point and for the bank's grader processes.
     """
-    return [], {"GRADER_EXPLICIT_ONLY": "1"}
+    return ["--explicit-only"], {}
 
 
 def grade(

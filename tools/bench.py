@@ -316,7 +316,7 @@ class PhaseClock:
         setattr(owner, name, timed)
 
 
-def profile_one_run(folder: str, only: str | None) -> dict:
+def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) -> dict:
     """Grade ``folder`` once in this (fresh) process with timers on each phase; ``{phase: seconds}`` and per-check times.
 
     Runs the grader's own ``main``; the timers wrap the engine's functions
@@ -335,10 +335,14 @@ def profile_one_run(folder: str, only: str | None) -> dict:
     imported = time.perf_counter()
     clock = PhaseClock()
     clock.wrap(pytest, "main", "pytest itself: configuration, collection, hooks")
-    clock.wrap(sandbox._Zygote, "__init__", "start the zygote (a Python that imports NumPy, forks workers)")
-    clock.wrap(sandbox._Worker, "__init__", "start a worker (private copy of the submission, fork)")
-    clock.wrap(sandbox.StudentModule, "_ensure_ready", "wait for a worker to import the student's module")
-    clock.wrap(sandbox.StudentModule, "outcome", "calls: round trips to the worker")
+    clock.wrap(sandbox.jail, "_jail_works", "isolation probe: can a jail be made here (once per process)")
+    clock.wrap(sandbox.intake.StagedSubmission, "__init__", "take the submission in (copy its regular files)")
+    clock.wrap(sandbox.transport.Zygote, "__init__", "start the zygote or its jail (bubblewrap, a Python that imports NumPy)")
+    clock.wrap(sandbox.transport.Worker, "__init__", "start a worker (a fork of the zygote)")
+    clock.wrap(sandbox.proxy.Submission, "_sweep", "between modules: kill the last module's processes, check the jail")
+    clock.wrap(sandbox.proxy.Submission, "close", "end the submission: kill the jail, remove the copy")
+    clock.wrap(sandbox.proxy.StudentModule, "_ensure_ready", "wait for a worker to import the student's module")
+    clock.wrap(sandbox.proxy.StudentModule, "outcome", "calls: round trips to the worker")
     clock.wrap(diagnosis, "diagnose", "diagnosis of a failure")
     for name in ("expect_close", "coefficients_close", "as_number", "as_vector", "as_pair"):
         clock.wrap(feedback, name, "comparisons (feedback.expect_close, conversions)")
@@ -357,6 +361,7 @@ def profile_one_run(folder: str, only: str | None) -> dict:
 
     grade._Collector = TimedCollector
     arguments = [folder, "--report", os.devnull, "--no-cache", *(["--only", only] if only else [])]
+    arguments += ["--explicit-only"] if explicit_only else []
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
         started = time.perf_counter()
         grade.main(arguments)
@@ -381,8 +386,9 @@ def profile_one_run(folder: str, only: str | None) -> dict:
 
 
 def _profiles(grade_python: Path, only: str | None, runs: int, explicit_only: bool) -> list[dict]:
-    env = {**os.environ, "GRADER_EXPLICIT_ONLY": "1"} if explicit_only else None
+    env = None
     command = [str(grade_python), "-m", "tools.bench", "--profile-one", "solutions", *(["--only", only] if only else [])]
+    command += ["--explicit-only"] if explicit_only else []
     samples = []
     for _ in range(runs):
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
@@ -410,7 +416,7 @@ def print_profile(grade_python: Path, only: str | None, runs: int) -> None:
     explicit_checks = statistics.median(sum(sample["checks"].values()) for sample in explicit)
     print(
         f"  the checks take {sum(checks.values()):.2f} s in all; with the explicit examples alone "
-        f"(GRADER_EXPLICIT_ONLY=1) {explicit_checks:.2f} s, so generated examples and shrinking cost "
+        f"(--explicit-only) {explicit_checks:.2f} s, so generated examples and shrinking cost "
         f"{sum(checks.values()) - explicit_checks:.2f} s"
     )
     print(f"  the slowest of {len(checks)} checks (whole check, calls included):")
@@ -438,9 +444,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bulk-only", action="store_true", help="skip the single-submission measurements")
     parser.add_argument("--profile-one", metavar="FOLDER", help=argparse.SUPPRESS)  # one instrumented run, JSON out
     parser.add_argument("--only", help=argparse.SUPPRESS)
+    parser.add_argument("--explicit-only", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.profile_one:
-        print(json.dumps(profile_one_run(arguments.profile_one, arguments.only)))
+        print(json.dumps(profile_one_run(arguments.profile_one, arguments.only, arguments.explicit_only)))
         return 0
     runs = arguments.runs
 

@@ -248,8 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else course.modules()
-    # GRADER_EXPLICIT_ONLY=1: the kit's tests (tests/conftest.py) still ask for --explicit-only this way.
-    explicit_only = arguments.explicit_only or os.environ.get("GRADER_EXPLICIT_ONLY") == "1"
+    explicit_only = arguments.explicit_only
     # The cache serves a student's own, derandomized runs (cache.enabled() says when): such a run draws no seed.
     use_cache = cache.enabled() and not arguments.no_cache and arguments.seed is None and not explicit_only
     seed = None if use_cache else grading_seed(arguments.seed)
