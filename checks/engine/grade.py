@@ -173,7 +173,7 @@ def run_checks(
     *,
     seed: int | None = None,
     explicit_only: bool = False,
-    spin_seconds: float = 0.002,
+    spin_seconds: float | None = None,
 ) -> list[CheckResult]:
     """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order.
 
@@ -188,15 +188,15 @@ def run_checks(
         record); None derandomizes them (a student's own run).
     explicit_only : bool
         Run the checks' explicit examples alone, nothing generated.
-    spin_seconds : float
+    spin_seconds : float, optional
         How long to poll for a worker's reply before sleeping (0 where every
-        core is busy, as in bulk grading).
+        core is busy, as in bulk grading); the sandbox's default when None.
     """
     collector = _Collector(selected)
     arguments = [
         *(str(pack.check_file) for pack in course.packs()),
         f"--submission={folder}",
-        f"--spin-seconds={spin_seconds}",
+        *([] if spin_seconds is None else [f"--spin-seconds={spin_seconds}"]),
         *([] if seed is None else [f"--grading-seed={seed}"]),
         *(["--explicit-only"] if explicit_only else []),
         f"--rootdir={CHECKS_DIR}",

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, Phase, settings
 from checks.engine import contract, course, diagnosis, sandbox
 from checks.engine.feedback import CheckFailed, describe_call, show
 from checks.engine.sandbox import StudentModule
+from checks.engine.sandbox.transport import SPIN_SECONDS
 from checks.engine.shortcuts import shortcut
 
 # No example is replayed from a database and no check is failed for being
@@ -59,7 +60,7 @@ except (ImportError, AttributeError):  # an older Hypothesis has no such pool
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--submission", default="exercises", help="folder holding the exercise modules")
-    parser.addoption("--spin-seconds", type=float, default=0.002, help="how long to poll for a reply before sleeping")
+    parser.addoption("--spin-seconds", type=float, default=SPIN_SECONDS, help="how long to poll for a reply before sleeping")
     parser.addoption("--grading-seed", type=int, default=None, help="draw generated examples from this seed")
     parser.addoption("--explicit-only", action="store_true", help="run the checks' explicit examples alone")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from checks.engine import course
 from checks.engine.sandbox import intake, jail
 from checks.engine.sandbox.protocol import Opaque
-from checks.engine.sandbox.transport import Worker, Zygote
+from checks.engine.sandbox.transport import SPIN_SECONDS, Worker, Zygote
 
 CALL_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 10.0
@@ -110,7 +110,7 @@ class Submission:
         core is busy, as in bulk grading).
     """
 
-    def __init__(self, folder: Path, *, spin_seconds: float = 0.002):
+    def __init__(self, folder: Path, *, spin_seconds: float = SPIN_SECONDS):
         self.source = Path(folder)
         self.level = jail.isolation_level()
         self.spin_seconds = spin_seconds
