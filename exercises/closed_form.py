@@ -40,7 +40,7 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
         With a message that names the argument (for lengths that disagree,
         either of the two), if
 
-        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``X`` is not 2-D or holds NaN or infinity;
         - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
           not the number of rows of ``X``;
         - ``lam`` is negative, NaN or infinite.

@@ -38,7 +38,7 @@ def augmented_gradient(Xa, y, theta, lam):
         With a message that names the argument (for lengths that disagree,
         either of the two), if
 
-        - ``Xa`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``Xa`` is not 2-D or holds NaN or infinity;
         - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
           not the number of rows of ``Xa``;
         - ``theta`` is not 1-D, is empty, holds NaN or infinity, or its length
@@ -86,7 +86,7 @@ def gradient_step(X, y, w, b, lam, lr):
         With a message that names the argument (for lengths that disagree,
         either of the two), if
 
-        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``X`` is not 2-D or holds NaN or infinity;
         - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
           not the number of rows of ``X``;
         - ``w`` is not 1-D, is empty, holds NaN or infinity, or its length is

@@ -70,7 +70,7 @@ def ridge_loss(X, y, w, b, lam):
         With a message that names the argument (for lengths that disagree,
         either of the two), if
 
-        - ``X`` is not 2-D, is empty, or holds NaN or infinity;
+        - ``X`` is not 2-D or holds NaN or infinity;
         - ``y`` is not 1-D, is empty, holds NaN or infinity, or its length is
           not the number of rows of ``X``;
         - ``w`` is not 1-D, is empty, holds NaN or infinity, or its length is

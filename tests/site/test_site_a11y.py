@@ -43,10 +43,20 @@ ANSWER_QUIZZES = r"""() => {
 
 
 def wait_until_ready(page) -> None:
-    """Math typeset and every widget drawn."""
+    """Math typeset, every widget drawn, and no CSS transition under way (mid-fade colours are not the page's)."""
     wait_for_math(page)
     page.wait_for_function(
         "Array.from(document.querySelectorAll('.ridge-widget')).every(w => w.dataset.ready === 'true')",
+        timeout=10_000,
+    )
+    wait_until_still(page)
+
+
+def wait_until_still(page) -> None:
+    """No CSS transition under way: a scroll (answering a quiz) fades Material's header title in over ~0.4 s."""
+    page.wait_for_timeout(100)  # a transition a scroll triggers starts a frame or two later
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running' || !isFinite(a.effect.getComputedTiming().endTime))",
         timeout=10_000,
     )
 
@@ -92,6 +102,7 @@ def test_no_wcag_violations(chromium, site_url, axe_source, axe_counts, path, pa
         assert not violations, f"{path or '/'} ({palette}):\n" + _describe(violations)
         if path in LESSONS:
             page.evaluate(ANSWER_QUIZZES)
+            wait_until_still(page)
             violations = axe_violations(page, axe_source)
             axe_counts[palette][(path or "/") + " (quizzes answered)"] = sum(len(v["nodes"]) for v in violations)
             assert not violations, f"{path} ({palette}, quizzes answered):\n" + _describe(violations)
