@@ -279,7 +279,7 @@ FORGED_REPLY = """
 import os, struct
 _reference = l2_penalty
 def l2_penalty(w, lam, n_samples):
-    # A frame that declares 160 million float64 values (1.28 GB) in a few bytes, written into every pipe this process holds.
+    # A frame that declares 160 million float32 values (640 MB) in a few bytes, written into every pipe this process holds.
     payload = b"a" + bytes((11, 2)) + struct.pack(">II", 40000, 4000) + b"\\0" * 64
     for fd in range(3, 64):
         try:
@@ -296,5 +296,5 @@ def test_a_forged_reply_costs_the_module_and_never_the_graders_memory(tmp_path):
     graded = grade(_submission(tmp_path, "forged", FORGED_REPLY), "--only", "penalty")
     assert graded.report["score"] < graded.report["max_score"]
     assert any("broke the connection" in test["output"] or "crashed" in test["output"] for test in graded.report["tests"])
-    # The largest process this test session ever waited for (the grader included) stayed below the 1.28 GB declared.
+    # The largest process this test session ever waited for (the grader included) stayed below the 640 MB declared plus a grader (1 GiB).
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 2**20  # KiB: under 1 GiB
