@@ -44,7 +44,7 @@ from pathlib import Path
 from checks.engine import course
 from checks.engine.report import CheckResult
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = course.KIT_ROOT
 SOLUTIONS = ROOT / "solutions"
 MODULES = course.modules()
 

@@ -23,7 +23,7 @@ import pytest
 
 from checks.engine import course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = course.KIT_ROOT
 DOCS = ROOT / "docs"
 SOLUTIONS = ROOT / "solutions"
 REFERENCE_MODULES = ("_validation", "penalty", "gradient", "decay", "closed_form", "shrinkage")

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import noxw
+from checks.engine import course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = course.KIT_ROOT
 # bench runs in the student environment (NumPy, pytest); nox lives in noxw.py's .venv.
 NOX = [str(noxw.venv_python()), "-m", "nox", "--no-color"]
 # The environment grade, hint and watch share (noxfile.py's `student` session).

@@ -56,7 +56,7 @@ def verify_script(modules: list[str]) -> str:
         FINGERPRINT=FINGERPRINT_PLACEHOLDER,
         LOCK_SHA256=LOCK_PLACEHOLDER,
         MODULES=",".join(modules),
-        EXERCISES=course.course()["exercises"],
+        EXERCISES=course.exercises_folder_name(),
         LOCK=kit.GRADE_LOCK,
         GRADING_FOLDER=GRADING_FOLDER,
     )

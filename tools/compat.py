@@ -23,7 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from checks.engine import course
+
+ROOT = course.KIT_ROOT
 REFERENCE = "the reference (solutions/)"
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from checks.engine import course, report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = course.KIT_ROOT
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CANARY = "RIDGE-LAB-SOLUTION-" + "CANARY"  # split, so this file is no false positive
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)

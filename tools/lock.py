@@ -28,7 +28,9 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from checks.engine import course
+
+ROOT = course.KIT_ROOT
 LOCK_DIR = ROOT / "lock"
 # The environments exported from uv.lock, one dependency group each.
 PURPOSES = ("grade", "verify", "docs", "bootstrap", "notebook", "bulk")

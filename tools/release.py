@@ -112,7 +112,7 @@ def release_files(source: Path = ROOT) -> dict[str, bytes]:
         files[relative] = path.read_bytes()
 
     for module in course.modules():
-        add(source / "exercises" / f"{module}.py")
+        add(source / course.exercises_folder_name() / f"{module}.py")
     for path in kit.grading_files(source).values():
         add(path)
     for path in sorted([*(source / "docs").rglob("*"), *(source / "lock").glob("*.txt")]):

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from checks.engine import course
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = course.KIT_ROOT
+STUBS = course.exercises_folder_name()
 MODULES = course.modules()
 
 HANG = """
@@ -88,7 +89,7 @@ def make_student(kind: str, folder: Path, name: str) -> Path:
         _copy_reference(target, name)
     elif kind == "correct-zip":  # nested in a repository-like layout, with the student's own (edited) checks
         staging = folder / f".{name}-staging"
-        _copy_reference(staging / "ridge-lab" / "exercises", name)
+        _copy_reference(staging / "ridge-lab" / STUBS, name)
         (staging / "ridge-lab" / "checks").mkdir()
         (staging / "ridge-lab" / "checks" / "test_penalty.py").write_text(FORGED_CHECK)
         _zip_folder(staging, folder / f"{name}.zip")
@@ -104,9 +105,9 @@ def make_student(kind: str, folder: Path, name: str) -> Path:
     elif kind == "partial":
         _copy_reference(target, name)
         for module in MODULES[2:]:
-            shutil.copy(ROOT / "exercises" / f"{module}.py", target / f"{module}.py")
+            shutil.copy(ROOT / STUBS / f"{module}.py", target / f"{module}.py")
     elif kind == "stubs":
-        shutil.copytree(ROOT / "exercises", target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / STUBS, target, ignore=shutil.ignore_patterns("__pycache__"))
     elif kind == "hang":
         _copy_reference(target, name)
         _append(target, "penalty", HANG)
@@ -114,7 +115,7 @@ def make_student(kind: str, folder: Path, name: str) -> Path:
         _copy_reference(target, name)
         _append(target, "decay", SYNTAX_ERROR)
     elif kind == "tampered":  # stubs plus checks edited to pass everything
-        shutil.copytree(ROOT / "exercises", target / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / STUBS, target / STUBS, ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "checks", target / "checks", ignore=shutil.ignore_patterns("__pycache__"))
         for module in MODULES:
             (target / "checks" / f"test_{module}.py").write_text(FORGED_CHECK)

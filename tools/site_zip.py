@@ -21,7 +21,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from checks.engine import course
+
+ROOT = course.KIT_ROOT
 DEFAULT_OUT = ROOT / "dist" / "ridge-lab-site.zip"
 PREFIX = "ridge-lab-site"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)

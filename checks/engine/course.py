@@ -167,6 +167,11 @@ def course() -> dict:
         return tomllib.load(handle)
 
 
+def exercises_folder_name() -> str:
+    """The folder of the student stubs, relative to the kit root (``exercises`` in ``course.toml``)."""
+    return course()["exercises"]
+
+
 def name() -> str:
     """The course's name, e.g. for the grader's banner."""
     return course()["name"]

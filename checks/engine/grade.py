@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="nox -s grade --", description=f"Grade a {course.name()} submission.")
-    parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
+    parser.add_argument(
+        "path", nargs="?", default=course.exercises_folder_name(), help="submission folder (default: %(default)s)"
+    )
     parser.add_argument("--only", metavar="MODULE", help=f"grade one module: {', '.join(course.modules())}")
     parser.add_argument("--report", metavar="FILE", default="results.json", help="report path (default: results.json)")
     parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")

@@ -59,7 +59,7 @@ except (ImportError, AttributeError):  # an older Hypothesis has no such pool
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--submission", default="exercises", help="folder holding the exercise modules")
+    parser.addoption("--submission", default=course.exercises_folder_name(), help="folder holding the exercise modules")
     parser.addoption("--spin-seconds", type=float, default=SPIN_SECONDS, help="how long to poll for a reply before sleeping")
     parser.addoption("--grading-seed", type=int, default=None, help="draw generated examples from this seed")
     parser.addoption("--explicit-only", action="store_true", help="run the checks' explicit examples alone")

@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=f"{report.command('watch')} --", description="Re-grade a module each time its file is saved."
     )
-    parser.add_argument("path", nargs="?", default="exercises", help="submission folder (default: exercises)")
+    parser.add_argument(
+        "path", nargs="?", default=course.exercises_folder_name(), help="submission folder (default: %(default)s)"
+    )
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between polls (default 0.2)")
     arguments = parser.parse_args(argv)
     folder = Path(arguments.path)

@@ -95,7 +95,7 @@ def load_exercises(root: Path) -> list[Exercise]:
     out = []
     for entry in entries:
         ex = Exercise(meta=entry)
-        ex.functions, ex.stub_found = read_functions(root / "exercises" / f"{ex.module}.py")
+        ex.functions, ex.stub_found = read_functions(root / course.exercises_folder_name() / f"{ex.module}.py")
         ex.n_checks = len(entry.check_names()) if entry.check_file.is_file() else None
         ex.lesson_title = lesson_title(root / "docs" / ex.lesson.split("#")[0])
         out.append(ex)

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from checks.engine import course
+
+ROOT = course.KIT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "build" / "screenshots"
 AXE_PACKAGE = Path(__file__).resolve().parent / "axe"  # package.json + lockfile pinning axe-core

@@ -12,13 +12,12 @@ changes when its slider moves. MathJax also typesets after an instant
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from checks.engine import course
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = course.KIT_ROOT
 DOCS = ROOT / "docs"
 
 

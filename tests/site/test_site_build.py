@@ -14,7 +14,7 @@ import pytest
 
 from checks.engine import course
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = course.KIT_ROOT
 META = [
     {
         "module": pack.module,

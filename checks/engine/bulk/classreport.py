@@ -71,7 +71,7 @@ def misconception_index() -> dict[tuple[str, str], Known]:
 
 def stub_sha256() -> dict[str, str]:
     """``{file name: SHA-256}`` of the course's unchanged stubs."""
-    folder = course.KIT_ROOT / course.course().get("exercises", "exercises")
+    folder = course.KIT_ROOT / course.exercises_folder_name()
     found = {}
     for module in course.modules():
         path = folder / f"{module}.py"

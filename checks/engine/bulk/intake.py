@@ -35,7 +35,7 @@ def exercise_files() -> tuple[str, ...]:
 
 
 def _preferred_folder() -> str:
-    return course.course().get("exercises", "exercises")
+    return course.exercises_folder_name()
 
 
 def display_name(name: str | bytes) -> str:

@@ -140,7 +140,7 @@ def kit_files() -> list[Path]:
 
 
 def _stub_files() -> list[Path]:
-    stubs = course.KIT_ROOT / course.course().get("exercises", "exercises")
+    stubs = course.KIT_ROOT / course.exercises_folder_name()
     return sorted(stubs.glob("*.py")) if stubs.is_dir() else []
 
 
