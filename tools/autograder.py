@@ -136,6 +136,7 @@ def run(root: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS, seed: int | None =
     results = root / "results" / "results.json"
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="ridge-lab-gradescope-"))
+    scratch.chmod(0o711)  # a worker's uid may pass through to the copy it reads (outside a jail), never list it
     try:
         try:
             _remove(results)  # nothing a submission left there may survive, even if grading fails

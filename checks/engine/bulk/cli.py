@@ -188,7 +188,8 @@ def grade_all(
     results: list[StudentResult] = []
     lock = threading.Lock()
     stopping = threading.Event()
-    scratch_root = Path(tempfile.mkdtemp(prefix=f"{course.slug()}-bulk-"))  # mode 0700
+    scratch_root = Path(tempfile.mkdtemp(prefix=f"{course.slug()}-bulk-"))
+    scratch_root.chmod(0o711)  # each student's copy below is 0700; a worker's uid may pass through to its own
     graders = [pool.GraderProcess(out / "grader.log", scratch=scratch_root) for _ in range(max(1, min(jobs, len(students))))]
 
     def record(student: Student, document: dict, reused: bool) -> None:

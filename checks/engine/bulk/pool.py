@@ -157,6 +157,7 @@ class GraderProcess:
         env = dict(os.environ, PYTHONPATH=str(KIT_ROOT), PYTHONDONTWRITEBYTECODE="1")
         if self.scratch is not None:  # what a killed process leaves (its workers' folders) goes with it
             self.tmp = Path(tempfile.mkdtemp(dir=self.scratch))
+            self.tmp.chmod(0o711)  # a worker's uid may pass through to the copy it reads (outside a jail), never list it
             env["TMPDIR"] = str(self.tmp)
         with _STARTING, open(self.log, "ab") as log:
             self.process = subprocess.Popen(

@@ -337,13 +337,14 @@ def _own_cgroup(controller: str) -> str:
 def _bwrap_command(binds: dict[str, str], python: str, arguments: list[str]) -> list[str]:
     """bubblewrap's command line: ``binds`` maps a staged source to where the jail sees it, read-only."""
     command = [bwrap(), "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    # The private /tmp first: a bind below it (an environment in /tmp) must be mounted on top of it, not hidden by it.
+    command += ["--proc", "/proc", "--dev", "/dev"]
+    command += ["--size", str(TMPFS_BYTES), "--tmpfs", "/tmp", "--size", str(TMPFS_BYTES), "--tmpfs", "/dev/shm"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/libx32", "/etc/alternatives"):
         if os.path.isdir(system):
             command += ["--ro-bind", system, system]
     for source, inside in binds.items():
         command += ["--ro-bind", source, inside]
-    command += ["--proc", "/proc", "--dev", "/dev"]
-    command += ["--size", str(TMPFS_BYTES), "--tmpfs", "/tmp", "--size", str(TMPFS_BYTES), "--tmpfs", "/dev/shm"]
     command += ["--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp"]
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         command += ["--setenv", variable, "1"]

@@ -146,15 +146,38 @@ def _kill_all_but_me():
             break
 
 
-def _left_behind():
-    """What the last module left in the jail that a kill does not remove: files in /tmp or /dev/shm, System V IPC."""
-    found = []
-    for folder in ("/tmp", "/dev/shm"):
+_SNAPSHOT_LIMIT = 10_000
+
+
+def _snapshot():
+    """Every path in the jail's writable folders (/tmp, /dev/shm), not descending into read-only mounts."""
+    found = set()
+    for top in ("/tmp", "/dev/shm"):
         try:
-            if os.listdir(folder):
-                found.append(folder)
+            device = os.stat(top).st_dev
         except OSError:
-            pass
+            continue
+        folders = [top]
+        while folders and len(found) <= _SNAPSHOT_LIMIT:
+            folder = folders.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                found.add(entry.path)
+                try:
+                    if entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_dev == device:
+                        folders.append(entry.path)
+                except OSError:
+                    pass
+    return found
+
+
+def _left_behind(initial):
+    """What the last module left in the jail that a kill does not remove: files, System V IPC, processes."""
+    now = _snapshot()
+    found = sorted(now - initial)[:5] if len(now) <= _SNAPSHOT_LIMIT else ["more files than can be listed"]
     for table in ("shm", "sem", "msg"):
         try:
             with open(f"/proc/sysvipc/{table}") as handle:
@@ -197,6 +220,7 @@ def zygote(control_fd):
     except (OSError, AttributeError):
         pass
     control = socket.socket(fileno=control_fd)
+    initial = _snapshot() if jailed else set()  # the mount points bubblewrap made for the environment's binds
 
     def reply(*message):
         control.send(_encode(message))  # a SOCK_SEQPACKET socket: one message, one packet
@@ -247,7 +271,7 @@ def zygote(control_fd):
             reply("ended", code)
         elif command[0] == "reset":
             _kill_all_but_me()
-            reply("reset", _left_behind())
+            reply("reset", _left_behind(initial))
         elif command[0] == "kill-uid":
             pid = os.fork()
             if pid == 0:
