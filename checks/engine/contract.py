@@ -28,7 +28,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from checks.engine import course, diagnosis
-from checks.engine.feedback import describe_call, fail, show
+from checks.engine.feedback import COEFFICIENT_RTOL, describe_call, fail, show
 from checks.engine.sandbox import StudentError
 
 Case = tuple[list, tuple[str, ...], str]  # (arguments, names any of which the message must give, why)
@@ -37,8 +37,10 @@ Case = tuple[list, tuple[str, ...], str]  # (arguments, names any of which the m
 # to defeat a table of memorised answers, and each costs every bad input again.
 CONTRACT_EXAMPLES = 1
 # A correct implementation agrees with the oracle to rounding on the valid calls (well-scaled, well-posed):
-# allow this much relative to the largest entry of the answer.
-ORACLE_RTOL = 1e-7
+# allow this much relative to the largest entry of the answer. The loosest tolerance any check of the kit
+# measured (the closed form's rtol): no correct answer a check accepts is refused here,
+# and nothing computed from no formula comes within it.
+ORACLE_RTOL = COEFFICIENT_RTOL
 
 
 def _pack(module) -> course.ExercisePack:
