@@ -54,23 +54,13 @@ def _with(pack: course.ExercisePack, function: str, args: list, name: str, value
     return changed
 
 
-def _flatten(value) -> np.ndarray | None:
-    """One float vector from a number, an array or a pair; None if impossible."""
-    try:
-        if isinstance(value, (tuple, list)) and len(value) == 2 and np.ndim(value[1]) == 0:
-            return np.concatenate([np.ravel(np.asarray(value[0], float)), [float(value[1])]])
-        return np.ravel(np.asarray(value, float))
-    except (TypeError, ValueError):
-        return None
-
-
 def same_answer(got, expected, tolerance: float | None = None) -> bool:
     """True when ``got`` equals ``expected`` (a number, an array or a pair) to rounding.
 
     Each entry may differ by ``tolerance`` or, when it is None, by
     ``ORACLE_RTOL`` times the largest entry of ``expected``.
     """
-    a, b = _flatten(got), _flatten(expected)
+    a, b = diagnosis.flat_numbers(got), diagnosis.flat_numbers(expected)
     if a is None or b is None or a.shape != b.shape or not np.all(np.isfinite(a)):
         return False
     allowed = ORACLE_RTOL * np.max(np.abs(b), initial=0.0) if tolerance is None else tolerance

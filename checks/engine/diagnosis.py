@@ -41,7 +41,7 @@ class Misconception:
     wrong: Callable
 
 
-def _flatten(value) -> np.ndarray | None:
+def flat_numbers(value) -> np.ndarray | None:
     """One float vector from a number, an array or a pair; None if impossible."""
     try:
         if isinstance(value, (tuple, list)) and len(value) == 2 and np.ndim(value[1]) == 0:
@@ -52,7 +52,7 @@ def _flatten(value) -> np.ndarray | None:
 
 
 def _same(a, b) -> bool:
-    a, b = _flatten(a), _flatten(b)
+    a, b = flat_numbers(a), flat_numbers(b)
     return (
         a is not None
         and b is not None

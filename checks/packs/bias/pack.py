@@ -29,16 +29,7 @@ VALID_CALLS = {
             gen.moderate_lam(rng),
         )
     ),
-    "gradient_step": gen.calls(
-        lambda rng: (
-            (X := gen.generic(rng, gen.sizes(rng))),
-            gen.generic(rng, len(X)),
-            gen.generic(rng, X.shape[1]),
-            float(gen.generic(rng, ())),
-            gen.moderate_lam(rng),
-            float(rng.uniform(0.01, 0.5)),
-        )
-    ),
+    "gradient_step": gen.calls(lambda rng: (*gen.problem_arguments(rng), float(rng.uniform(0.01, 0.5)))),
 }
 
 CORRECT = {

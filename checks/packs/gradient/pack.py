@@ -24,15 +24,7 @@ VALID_CALLS = {
     "penalty_gradient": gen.calls(
         lambda rng: (gen.generic(rng, rng.integers(1, 6)), gen.moderate_lam(rng), int(rng.integers(2, 30)))
     ),
-    "ridge_gradients": gen.calls(
-        lambda rng: (
-            (X := gen.generic(rng, gen.sizes(rng))),
-            gen.generic(rng, len(X)),
-            gen.generic(rng, X.shape[1]),
-            float(gen.generic(rng, ())),
-            gen.moderate_lam(rng),
-        )
-    ),
+    "ridge_gradients": gen.calls(gen.problem_arguments),
 }
 
 CORRECT = {

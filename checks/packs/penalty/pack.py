@@ -25,15 +25,7 @@ EXAMPLE_CALLS = {
 # Valid calls for the contract checks, drawn under the grading seed (shapes and values vary).
 VALID_CALLS = {
     "l2_penalty": gen.calls(lambda rng: (gen.generic(rng, rng.integers(1, 6)), gen.moderate_lam(rng), int(rng.integers(2, 30)))),
-    "ridge_loss": gen.calls(
-        lambda rng: (
-            (X := gen.generic(rng, gen.sizes(rng))),
-            gen.generic(rng, len(X)),
-            gen.generic(rng, X.shape[1]),
-            float(gen.generic(rng, ())),
-            gen.moderate_lam(rng),
-        )
-    ),
+    "ridge_loss": gen.calls(gen.problem_arguments),
 }
 
 CORRECT = {

@@ -179,6 +179,12 @@ def calls(build) -> st.SearchStrategy[tuple]:
     return st.integers(0, 2**32 - 1).map(lambda seed: tuple(build(seeded_rng(seed))))
 
 
+def problem_arguments(rng: np.random.Generator) -> tuple:
+    """``(X, y, w, b, lam)`` of a generic tall problem: the valid call of the functions that take all five."""
+    X = generic(rng, sizes(rng))
+    return X, generic(rng, len(X)), generic(rng, X.shape[1]), float(generic(rng, ())), moderate_lam(rng)
+
+
 def sizes(rng: np.random.Generator) -> tuple[int, int]:
     """``(N, d)`` of a tall problem: 1 ≤ d ≤ MAX_FEATURES, d + 2 ≤ N ≤ MAX_SAMPLES."""
     n_features = int(rng.integers(1, MAX_FEATURES + 1))
