@@ -114,7 +114,8 @@ def _kit_tests(arguments: list[str]) -> list[str]:
 def verify(session: nox.Session) -> None:
     """The kit's own test suite: proves the checks sound (see tests/); nox -s verify -- --quick: the authors' inner loop (about a minute)."""
     install_lock(session, "verify")
-    session.run("python", "-m", "pytest", *_kit_tests(session.posargs))
+    # One pytest-xdist worker per core (tests/shared.py); `-- -n 0` runs it in one process.
+    session.run("python", "-m", "pytest", "-n", "auto", *_kit_tests(session.posargs))
 
 
 @nox.session(venv_backend="none", requires=[STUDENT_SESSIONS_ENV])

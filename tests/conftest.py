@@ -17,12 +17,11 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import pytest
 
 from checks.engine import report
 from checks.engine.report import CheckResult
-from tests import bank
+from tests import bank, shared
 
 ROOT = bank.ROOT
 PARALLEL_GRADINGS = 2
@@ -161,71 +160,69 @@ def grade_bank(base: Path, explicit_only: bool) -> BankGrades:
     return BankGrades(reference, {entry.key: graded[f"mistake:{entry.key}"] for entry in MISTAKES}, alternatives)
 
 
-# The suite runs one test at a time, mostly on one core: the session-wide
-# gradings start in a background thread, one after the other, as soon as the
-# tests are collected (those the selected tests need), so the second core
-# works on them while the first runs the tests; a fixture waits only for what
-# is not done yet.
-_BACKGROUND = ThreadPoolExecutor(1, thread_name_prefix="ridge-lab-background")
-_STARTED: dict[str, Future] = {}
-_SCRATCH = pytest.StashKey[Path]()
+# The session-wide gradings start in the background as soon as the tests are
+# collected (those the selected tests need), so they run beside the first
+# tests; a fixture waits only for what is not done yet. Under pytest-xdist
+# each is graded once, by the first worker to claim it (tests.shared).
+_GRADINGS = pytest.StashKey[shared.SharedJobs]()
 
 
 def _bank_in(explicit_only: bool) -> Callable[[Path], BankGrades]:
-    return lambda scratch: grade_bank(scratch / ("explicit-bank" if explicit_only else "bank"), explicit_only)
+    return lambda folder: grade_bank(folder, explicit_only)
 
 
 # In the order they start: the quick loop needs the first three.
 BACKGROUND_GRADINGS: dict[str, Callable[[Path], object]] = {
-    "reference_grade": lambda scratch: grade(ROOT / "solutions"),
-    "stub_grade": lambda scratch: grade(ROOT / "exercises"),
+    "reference_grade": lambda folder: grade(ROOT / "solutions"),
+    "stub_grade": lambda folder: grade(ROOT / "exercises"),
     "explicit_bank_grades": _bank_in(explicit_only=True),
     "bank_grades": _bank_in(explicit_only=False),
 }
 
 
-def _background(config: pytest.Config, name: str) -> Future:
-    """The grading behind fixture ``name``, started now unless it already is."""
-    if name not in _STARTED:
-        _STARTED[name] = _BACKGROUND.submit(BACKGROUND_GRADINGS[name], config.stash[_SCRATCH])
-    return _STARTED[name]
+def _background(config: pytest.Config, name: str):
+    """The result of the grading behind fixture ``name`` (started now unless it already is)."""
+    return config.stash[_GRADINGS].result(name)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_SCRATCH] = Path(tempfile.mkdtemp(prefix="ridge-lab-verify-"))
+    shared.configure(config, work_unit)
+    config.stash[_GRADINGS] = shared.SharedJobs(shared.run_folder(config), BACKGROUND_GRADINGS)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
-    for name in BACKGROUND_GRADINGS:
-        if name in needed:
-            _background(session.config, name)
+    session.config.stash[_GRADINGS].start(name for name in BACKGROUND_GRADINGS if name in needed)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shared.session_finished(session.config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _BACKGROUND.shutdown(wait=True, cancel_futures=True)
-    shutil.rmtree(config.stash[_SCRATCH], ignore_errors=True)
+    config.stash[_GRADINGS].shutdown()
+    shared.unconfigure(config)
 
 
 @pytest.fixture(scope="session")
 def reference_grade(pytestconfig) -> Graded:
-    return _background(pytestconfig, "reference_grade").result()
+    return _background(pytestconfig, "reference_grade")
 
 
 @pytest.fixture(scope="session")
 def stub_grade(pytestconfig) -> Graded:
-    return _background(pytestconfig, "stub_grade").result()
+    return _background(pytestconfig, "stub_grade")
 
 
 @pytest.fixture(scope="session")
 def bank_grades(pytestconfig) -> BankGrades:
-    return _background(pytestconfig, "bank_grades").result()
+    return _background(pytestconfig, "bank_grades")
 
 
 @pytest.fixture(scope="session")
 def explicit_bank_grades(pytestconfig) -> BankGrades:
     """The bank graded on the checks' explicit examples alone (no generation)."""
-    return _background(pytestconfig, "explicit_bank_grades").result()
+    return _background(pytestconfig, "explicit_bank_grades")
 
 
 @pytest.fixture(scope="session")
@@ -265,7 +262,6 @@ QUICK_FILES = (
 )
 # Fixtures that grade with generated examples as well: left to the full run.
 QUICK_LEAVES_OUT_FIXTURES = ("bank_grades",)
-_QUICK_LEFT_OUT = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -295,16 +291,40 @@ def quick_selection(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[p
     return kept, left_out, summary
 
 
+# ------------------------------------------------------- xdist work units
+# Under pytest-xdist a file is one unit of work, so its module-scoped fixtures
+# are made once; the site's files are one unit, sharing one build, one server
+# and one browser. The units start longest first: the site (a browser waiting
+# on pages), then the files with a test marked slow.
+
+
+def work_unit(nodeid: str) -> str:
+    path = nodeid.split("::")[0]
+    return "tests/site" if path.startswith("tests/site/") else path
+
+
+def longest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """``items`` with each work unit kept together and in its order, the units ordered as above."""
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(work_unit(item.nodeid), []).append(item)
+
+    def cost(unit: str) -> tuple[bool, bool]:
+        return unit != "tests/site", not any(item.get_closest_marker("slow") for item in units[unit])
+
+    return [item for unit in sorted(units, key=cost) for item in units[unit]]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--quick"):
-        return
-    kept, left_out, summary = quick_selection(items)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-    items[:] = kept
-    config.stash[_QUICK_LEFT_OUT] = summary
+    if config.getoption("--quick"):
+        kept, left_out, summary = quick_selection(items)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        shared.summary_line(config, summary)
+    if shared.is_worker(config):
+        items[:] = longest_first(items)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
-    if _QUICK_LEFT_OUT in config.stash:
-        terminalreporter.write_line(config.stash[_QUICK_LEFT_OUT])
+    shared.terminal_summary(terminalreporter, config)

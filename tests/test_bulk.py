@@ -51,6 +51,7 @@ def graded_class(tmp_path_factory, stub_grade):
     return submissions, out, completed
 
 
+@pytest.mark.slow
 def test_every_student_is_in_the_gradebook(graded_class, stub_grade):
     _, out, completed = graded_class
     assert completed.returncode == 1, completed.stdout + completed.stderr  # gus could not be graded

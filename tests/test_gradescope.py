@@ -14,9 +14,9 @@ import zipfile
 import pytest
 
 from checks.engine import course, report
-from checks.engine.sandbox import jail
 from tests.conftest import ROOT
 from tests.instructor import correct_submission  # noqa: F401 - fixture
+from tests.named_processes import alive, named
 from tools import gradescope, kit
 from tools.sample_class import FORGED_CHECK
 
@@ -206,14 +206,15 @@ _time.sleep(30)  # importing outlasts the time limit
 """
 
 
+@pytest.mark.slow
 def test_at_the_time_limit_nothing_of_the_submission_survives(tmp_path, autograder_zip, correct_submission, monkeypatch):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
     began = time.monotonic()
-    results = _autograder(tmp_path, autograder_zip, _correct_with(correct_submission, SLOW_WITH_A_DAEMON), limit=10, timeout=120)
+    name, code = named(SLOW_WITH_A_DAEMON)
+    results = _autograder(tmp_path, autograder_zip, _correct_with(correct_submission, code), limit=10, timeout=120)
     assert time.monotonic() - began < 40
     assert "longer than 10 s" in results["output"]
     assert list(scratch.iterdir()) == []  # no folder holding the submission's files is left
-    if os.geteuid() == 0:
-        assert jail.sandbox_processes() == []
+    assert alive(name) == []

@@ -24,6 +24,7 @@ from checks.engine import report, sandbox
 from checks.engine.sandbox import jail
 from tests.bank import ROOT, build_submission
 from tests.conftest import grade
+from tests.named_processes import alive, named
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or jail.bwrap() is None, reason="the jail needs root and bubblewrap (CI runs as root and installs it)"
@@ -134,7 +135,8 @@ def penalty_gradient(w, lam, n_samples):
 
 
 def test_nothing_a_module_makes_outlives_it(tmp_path):
-    folder = _submission(tmp_path, "leftovers", LEAVE_BEHIND)
+    name, code = named(LEAVE_BEHIND)
+    folder = _submission(tmp_path, "leftovers", code)
     path = folder / "gradient.py"
     path.write_text(path.read_text() + "\n" + textwrap.dedent(NOTICE_LEFTOVERS))
     shm_before = Path("/proc/sysvipc/shm").read_text()
@@ -142,7 +144,7 @@ def test_nothing_a_module_makes_outlives_it(tmp_path):
     assert graded.report["score"] == graded.report["max_score"], graded.stdout
     both = grade(folder)
     assert both.module_scores()["gradient"][0] == both.module_scores()["gradient"][1], both.stdout
-    assert jail.sandbox_processes() == []
+    assert alive(name) == []
     assert not any(Path(where, "left-behind").exists() for where in ("/tmp", "/dev/shm", "/var/tmp"))
     assert Path("/proc/sysvipc/shm").read_text() == shm_before
 
@@ -159,13 +161,14 @@ def l2_penalty(w, lam, n_samples):
 
 
 def test_cpu_used_by_children_counts_against_the_call(tmp_path):
+    name, code = named(BURN_IN_CHILDREN)
     started = time.monotonic()
-    graded = grade(_submission(tmp_path, "children", BURN_IN_CHILDREN), "--only", "penalty")
+    graded = grade(_submission(tmp_path, "children", code), "--only", "penalty")
     elapsed = time.monotonic() - started
     assert any("did not return within" in test["output"] for test in graded.report["tests"]), graded.stdout
     # The waiting parent uses no CPU: counting only it, the call would run to the wall-clock cap (4 × 5 s).
     assert elapsed < 19, elapsed
-    assert jail.sandbox_processes() == []
+    assert alive(name) == []
 
 
 DEEP_FOLDERS = """
@@ -180,11 +183,12 @@ _dig()
 
 
 def test_deep_folders_cost_nothing_but_the_module(tmp_path):
-    graded = grade(_submission(tmp_path, "deep", DEEP_FOLDERS))
+    name, code = named(DEEP_FOLDERS)
+    graded = grade(_submission(tmp_path, "deep", code))
     assert graded.report is not None, graded.stderr
     scores = graded.module_scores()
     assert all(score == maximum for score, maximum in scores.values()), graded.stdout
-    assert jail.sandbox_processes() == []
+    assert alive(name) == []
 
 
 PTH = """
@@ -269,10 +273,11 @@ if os.fork() == 0:
 
 
 def test_without_a_jail_workers_run_under_a_uid_and_no_process_outlives_them(tmp_path):
-    graded = grade(_submission(tmp_path, "uid-fallback", DAEMON), "--only", "penalty", env={"GRADER_ISOLATION": "uid"})
+    name, code = named(DAEMON)
+    graded = grade(_submission(tmp_path, "uid-fallback", code), "--only", "penalty", env={"GRADER_ISOLATION": "uid"})
     assert graded.report["extra_data"]["isolation"] == "uid"
     assert graded.report["score"] == graded.report["max_score"], graded.stdout
-    assert jail.sandbox_processes() == []
+    assert alive(name) == []
 
 
 FORGED_REPLY = """

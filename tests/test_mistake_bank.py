@@ -15,7 +15,7 @@ unchanged, and the reference keeps full marks on every module.
 import pytest
 
 from checks.engine import course
-from tests import bank
+from tests import bank, shared
 from tests.conftest import MISTAKES, grade
 
 DIAGNOSES = {m.key: m.diagnosis for pack in course.packs() for m in pack.definitions.MISCONCEPTIONS}
@@ -75,16 +75,16 @@ def test_every_check_fails_on_some_mistake(mistake_grades, stub_grade):
     assert not never, f"no realistic wrong implementation fails: {never}"
 
 
-def test_bank_counts(mistake_grades, capsys):
+def test_bank_counts(mistake_grades, pytestconfig):
     diagnosed = sum(
         any(DIAGNOSES[key] in t["output"] for t in graded.failed()) for key, graded in mistake_grades.items() if key in DIAGNOSES
     )
     modules = {entry.module for entry in MISTAKES}
-    with capsys.disabled():
-        print(
-            f"\nmistake bank: {len(MISTAKES)} mistakes over {len(modules)} modules; "
-            f"{len(DIAGNOSES)} misconceptions, {diagnosed} diagnosed as themselves"
-        )
+    shared.summary_line(
+        pytestconfig,
+        f"mistake bank: {len(MISTAKES)} mistakes over {len(modules)} modules; "
+        f"{len(DIAGNOSES)} misconceptions, {diagnosed} diagnosed as themselves",
+    )
     assert modules == set(course.modules())
 
 

@@ -74,6 +74,7 @@ def test_its_files_pass_the_kits_lint_and_format(kit_with_new_exercise):
         assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_the_pack_checks_pass_with_it(kit_with_new_exercise):
     checked = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_packs.py"], kit_with_new_exercise)
     assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-3000:]
@@ -112,6 +113,7 @@ def kit_of_the_new_exercise_alone(kit_with_new_exercise, tmp_path_factory) -> Pa
     return alone
 
 
+@pytest.mark.slow
 def test_the_bank_checks_pass_with_it(kit_of_the_new_exercise_alone):
     """Its mistakes lose points with their own diagnosis and catch every check; alternatives and the reference get full marks."""
     suites = [

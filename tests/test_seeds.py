@@ -14,18 +14,19 @@ import pytest
 
 from checks.engine import course, sandbox
 from checks.engine.grade import grading_environment, grading_seed, run_checks
+from tests import shared
 from tests import test_computing_nothing as idle
 from tests.bank import ROOT, build_submission
 from tests.conftest import ALTERNATIVES, MISTAKES, grade
 
-SEEDS = range(10)  # the reference and the loops submission, every module
+SEEDS = range(6)  # the reference and the loops submission, every module
 ALTERNATIVE_SEEDS = SEEDS[:3]  # the alternatives (each changes one or two functions): fewer, to keep the test short
 MODULES = course.modules()
 
 
 def _grade(folder: Path, modules=MODULES, **options):
     with grading_environment():
-        return run_checks(folder.resolve(), tuple(modules), **options)
+        return run_checks(folder.resolve(), tuple(modules), spin_seconds=0.0, **options)  # other tests share the cores
 
 
 def _verdicts(results) -> list[tuple[str, bool, str]]:
@@ -57,7 +58,8 @@ def correct_submissions(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ..
     return found
 
 
-def test_correct_work_keeps_full_marks_under_every_seed(correct_submissions, capsys):
+@pytest.mark.slow
+def test_correct_work_keeps_full_marks_under_every_seed(correct_submissions, pytestconfig):
     started = time.perf_counter()
     failures = []
     gradings = 0
@@ -68,8 +70,9 @@ def test_correct_work_keeps_full_marks_under_every_seed(correct_submissions, cap
             results = _grade(folder, modules, seed=seed)
             gradings += 1
             failures += [f"seed {seed}, {name}: {r.name}: {r.feedback}" for r in results if not r.passed]
-    with capsys.disabled():
-        print(f"\nseeds: {gradings} seeded gradings of correct work in {time.perf_counter() - started:.0f} s")
+    shared.summary_line(
+        pytestconfig, f"seeds: {gradings} seeded gradings of correct work in {time.perf_counter() - started:.0f} s"
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -87,6 +90,7 @@ class _Recorder:
         monkeypatch.setattr(sandbox.StudentModule, "outcome", outcome)
 
 
+@pytest.mark.slow
 def test_same_seed_same_report_and_other_seeds_other_inputs(tmp_path, monkeypatch):
     recorder = _Recorder(monkeypatch)
     folder = build_submission(MISTAKES[0], tmp_path / "mistake")  # failures show generated inputs in the feedback
@@ -100,6 +104,7 @@ def test_same_seed_same_report_and_other_seeds_other_inputs(tmp_path, monkeypatc
     assert runs["first"][1] != runs["local"][1], "a seeded grading drew the local (derandomized) inputs"
 
 
+@pytest.mark.slow
 def test_memorised_local_answers_lose_points_in_a_grade_of_record(tmp_path, monkeypatch):
     """A table of every answer the reference gave on a student's own (derandomized) run scores well at home only."""
     answers: dict[str, dict[str, tuple]] = {}

@@ -18,17 +18,16 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from checks.engine import course
+from tests import shared
 
 ROOT = course.KIT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,23 +96,26 @@ def _offline_zip(scratch: Path) -> Path:
     return site_zip.build_site_zip(scratch / "ridge-lab-site.zip")
 
 
-# The strict builds that need no test server start in background threads once
-# the tests are collected, so they run beside the served site's build and the
-# first browser tests instead of one after the other.
+# The strict builds that need no test server start in the background once the
+# tests are collected, so they run beside the served site's build and the
+# first browser tests instead of one after the other; under pytest-xdist each
+# is built once per run (tests.shared).
 BACKGROUND_BUILDS: dict[str, Callable[[Path], object]] = {
     "offline_zip": _offline_zip,
     "site_without_solutions": _build_without_solutions,
     "site_requiring_missing_solutions": lambda scratch: _build_without_solutions(scratch, RIDGE_LAB_FIGURES="require"),
 }
-_BUILDS = ThreadPoolExecutor(2, thread_name_prefix="ridge-lab-site-build")
-_STARTED: dict[str, Future] = {}
-_SCRATCH = Path(tempfile.mkdtemp(prefix="ridge-lab-site-builds-"))
+_BUILDS = pytest.StashKey[shared.SharedJobs]()
 
 
-def _background(name: str) -> Future:
-    if name not in _STARTED:
-        _STARTED[name] = _BUILDS.submit(BACKGROUND_BUILDS[name], _SCRATCH / name)
-    return _STARTED[name]
+def _builds(config: pytest.Config) -> shared.SharedJobs:
+    if _BUILDS not in config.stash:
+        config.stash[_BUILDS] = shared.SharedJobs(shared.run_folder(config), BACKGROUND_BUILDS, threads=2)
+    return config.stash[_BUILDS]
+
+
+def _background(config: pytest.Config, name: str):
+    return _builds(config).result(name)
 
 
 def _site_tools_installed() -> bool:
@@ -123,26 +125,24 @@ def _site_tools_installed() -> bool:
 def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     if _site_tools_installed():
-        for name in BACKGROUND_BUILDS:
-            if name in needed:
-                _background(name)
+        _builds(session.config).start(name for name in BACKGROUND_BUILDS if name in needed)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _BUILDS.shutdown(wait=True, cancel_futures=True)
-    shutil.rmtree(_SCRATCH, ignore_errors=True)
+    if _BUILDS in config.stash:
+        config.stash[_BUILDS].shutdown()
 
 
 @pytest.fixture(scope="session")
-def site_without_solutions(mkdocs_available) -> Build:
+def site_without_solutions(mkdocs_available, pytestconfig) -> Build:
     """A strict build of the site with no solutions/ folder (figures left out)."""
-    return _background("site_without_solutions").result()
+    return _background(pytestconfig, "site_without_solutions")
 
 
 @pytest.fixture(scope="session")
-def site_requiring_missing_solutions(mkdocs_available) -> Build:
+def site_requiring_missing_solutions(mkdocs_available, pytestconfig) -> Build:
     """The same, with the figures required (``RIDGE_LAB_FIGURES=require``)."""
-    return _background("site_requiring_missing_solutions").result()
+    return _background(pytestconfig, "site_requiring_missing_solutions")
 
 
 @pytest.fixture(scope="session")
@@ -199,15 +199,41 @@ def chromium():
         browser.close()
 
 
+# Every page starts with empty storage, as in a fresh browser: the quizzes and
+# the palette keep their state in it.
+CLEAR_STORAGE = "try { localStorage.clear(); sessionStorage.clear(); } catch (error) {}"
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium):
+    """``browser_context(color_scheme)``: one browser context per palette for the whole session.
+
+    Pages of one context share its HTTP and compiled-script caches, so
+    Material's and MathJax's scripts are fetched and compiled once, not on
+    every page (a third of a page's CPU). Each test still has a page of its
+    own, and ``CLEAR_STORAGE`` runs before any script of every document.
+    """
+    made = {}
+
+    def context(color_scheme: str = "light"):
+        if color_scheme not in made:
+            made[color_scheme] = chromium.new_context(
+                viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme=color_scheme
+            )
+            made[color_scheme].add_init_script(CLEAR_STORAGE)
+        return made[color_scheme]
+
+    yield context
+    for made_context in made.values():
+        made_context.close()
+
+
 class PageWatch:
     """A browser tab that records console errors and every request it makes."""
 
-    def __init__(self, browser, site_url: str, color_scheme: str = "light"):
+    def __init__(self, context, site_url: str):
         self.site_url = site_url
-        self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme=color_scheme
-        )
-        self.page = self.context.new_page()
+        self.page = context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.failed: list[str] = []
@@ -240,12 +266,12 @@ class PageWatch:
         assert not problems, "\n".join(problems)
 
     def close(self) -> None:
-        self.context.close()
+        self.page.close()
 
 
 @pytest.fixture()
-def tab(chromium, site_url):
-    watch = PageWatch(chromium, site_url)
+def tab(browser_context, site_url):
+    watch = PageWatch(browser_context(), site_url)
     yield watch
     watch.close()
 
@@ -302,12 +328,12 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def offline_zip(mkdocs_available) -> Path:
+def offline_zip(mkdocs_available, pytestconfig) -> Path:
     """``dist/ridge-lab-site.zip`` as ``nox -s release`` writes it (here into a temporary folder)."""
     from tools import site_zip
 
     try:
-        return _background("offline_zip").result()
+        return _background(pytestconfig, "offline_zip")
     except site_zip.BuildError as exc:
         pytest.fail(str(exc), pytrace=False)
 
@@ -326,8 +352,8 @@ def offline_site(offline_zip, tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def file_tab(chromium, offline_site):
+def file_tab(browser_context, offline_site):
     """A tab on the unpacked zip, opened over file:// (no server)."""
-    watch = PageWatch(chromium, offline_site.as_uri())
+    watch = PageWatch(browser_context(), offline_site.as_uri())
     yield watch
     watch.close()

@@ -2,8 +2,10 @@
 
 axe-core (from its npm package, see the ``axe_source`` fixture) runs with the
 rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa on every page, in the light
-and the dark palette, and finds nothing. On the lessons it runs a second time
-with every quiz answered, so the feedback boxes are checked too. Widgets and
+and the dark palette, and finds nothing. On the lessons it runs again with
+every quiz answered, so the feedback boxes are checked too. The page is loaded
+once: the palette is switched with Material's own toggle, as a reader does;
+the system setting choosing the palette is a test of its own. Widgets and
 quizzes work from the keyboard alone, every figure has a text alternative that
 describes it, and MathJax leaves assistive MathML for screen readers.
 """
@@ -84,28 +86,74 @@ def axe_counts(screenshots):
             )
 
 
+def palette_of(page) -> str:
+    """The palette Material shows: ``light`` or ``dark``."""
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    return next(palette for palette, name in PALETTES.items() if name == scheme)
+
+
+ASSISTIVE_MATHML = """() => {
+  const all = Array.from(document.querySelectorAll("article mjx-container"));
+  return {total: all.length,
+          without: all.filter(c => !c.querySelector(":scope > mjx-assistive-mml > math")).length,
+          visible: all.filter(c => { const m = c.querySelector(":scope > mjx-math");
+                                     return m && m.getAttribute("aria-hidden") !== "true"; }).length};
+}"""
+
+
+def assert_math_is_read_once(page) -> None:
+    """Every formula carries MathJax's assistive MathML, and the drawn glyphs are hidden from screen readers."""
+    found = page.evaluate(ASSISTIVE_MATHML)
+    assert found["without"] == 0, f"{found['without']} of {found['total']} formulas lack assistive MathML"
+    assert found["visible"] == 0, "a drawn formula is not hidden from screen readers (it would be read twice)"
+
+
+def switch_palette(page, palette: str) -> None:
+    """Show ``palette`` by clicking Material's palette toggle, then wait for the fade to end."""
+    if palette_of(page) != palette:
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        wait_until_still(page)
+    assert palette_of(page) == palette, f"the toggle did not switch to the {palette} palette"
+
+
 @pytest.mark.parametrize("palette", PALETTES)
-@pytest.mark.parametrize("path", PAGES)
-def test_no_wcag_violations(chromium, site_url, axe_source, axe_counts, path, palette):
-    """axe finds no WCAG 2.1 A/AA violation on the page, with quizzes unanswered and answered."""
+def test_the_systems_setting_chooses_the_palette(browser_context, site_url, palette):
     from conftest import PageWatch
 
-    tab = PageWatch(chromium, site_url, color_scheme=palette)
+    tab = PageWatch(browser_context(palette), site_url)
+    try:
+        tab.goto("")
+        assert palette_of(tab.page) == palette
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_wcag_violations(browser_context, site_url, axe_source, axe_counts, path):
+    """axe finds no WCAG 2.1 A/AA violation on the page in either palette, with quizzes unanswered and answered;
+    screen readers read each formula once, from its MathML (checked here, on the same load)."""
+    from conftest import PageWatch
+
+    tab = PageWatch(browser_context(), site_url)
     try:
         tab.goto(path)
         page = tab.page
         wait_until_ready(page)
-        scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        assert scheme == PALETTES[palette], f"the {palette} palette was not chosen ({scheme})"
-        violations = axe_violations(page, axe_source)
-        axe_counts[palette][path or "/"] = sum(len(v["nodes"]) for v in violations)
-        assert not violations, f"{path or '/'} ({palette}):\n" + _describe(violations)
+        assert_math_is_read_once(page)
+        states = [(palette, "") for palette in PALETTES]
         if path in LESSONS:
-            page.evaluate(ANSWER_QUIZZES)
-            wait_until_still(page)
+            states += [(palette, " (quizzes answered)") for palette in reversed(PALETTES)]
+        found = []
+        for index, (palette, state) in enumerate(states):
+            if index == len(PALETTES):  # a lesson's quizzes, answered once, then both palettes again
+                page.evaluate(ANSWER_QUIZZES)
+                wait_until_still(page)
+            switch_palette(page, palette)
             violations = axe_violations(page, axe_source)
-            axe_counts[palette][(path or "/") + " (quizzes answered)"] = sum(len(v["nodes"]) for v in violations)
-            assert not violations, f"{path} ({palette}, quizzes answered):\n" + _describe(violations)
+            axe_counts[palette][(path or "/") + state] = sum(len(v["nodes"]) for v in violations)
+            if violations:
+                found.append(f"{path or '/'} ({palette}{state}):\n" + _describe(violations))
+        assert not found, "\n".join(found)
         tab.assert_clean()
     finally:
         tab.close()
@@ -238,25 +286,6 @@ def test_quizzes_answer_from_the_keyboard(tab, keyboard_counts, path):
 
 
 # ------------------------------------------------------------- text for all
-
-
-@pytest.mark.parametrize("path", LESSONS)
-def test_math_keeps_assistive_mathml(tab, path):
-    """Every formula carries MathJax's assistive MathML; the drawn glyphs are hidden from readers."""
-    tab.goto(path)
-    page = tab.page
-    wait_for_math(page)
-    report = page.evaluate("""() => {
-      const all = Array.from(document.querySelectorAll("article mjx-container"));
-      return {total: all.length,
-              without: all.filter(c => !c.querySelector(":scope > mjx-assistive-mml > math")).length,
-              visible: all.filter(c => { const m = c.querySelector(":scope > mjx-math");
-                                         return m && m.getAttribute("aria-hidden") !== "true"; }).length};
-    }""")
-    if not report["total"]:
-        pytest.skip(f"{path} has no math")
-    assert report["without"] == 0, f"{report['without']} of {report['total']} formulas lack assistive MathML"
-    assert report["visible"] == 0, "the drawn formula is not hidden from screen readers (it would be read twice)"
 
 
 def test_figure_alt_texts_describe_the_figure(built_site):

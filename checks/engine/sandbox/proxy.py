@@ -223,11 +223,11 @@ class StudentModule:
                     "/tmp" if inside_jail else str(self.submission.folder),
                     self.submission.worker_uid(),
                     [] if inside_jail else jail.limits(self.submission.worker_uid() is not None),
+                    self.submission.spin_seconds,
                 )
             except OSError as error:
                 self._unavailable = f"{self.name}.py could not be started: {error}"
                 return
-            self._worker.spin_seconds = self.submission.spin_seconds
             self._ready = False
             if self._first_start is None:
                 self._first_start = time.monotonic()

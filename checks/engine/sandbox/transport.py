@@ -19,8 +19,10 @@ from pathlib import Path
 
 from checks.engine.sandbox import jail, protocol
 
-# How long a grader polls for a reply before sleeping in select: most replies come within a few
-# hundred microseconds, sooner than a sleeping process is woken on a small VM (measured best of 0-2 ms).
+# How long each side polls for the other's next message before sleeping in select: most come
+# within a few hundred microseconds, sooner than a sleeping process is woken on a small VM
+# (measured best of 0-2 ms on an idle machine). Polling costs CPU the other side may need
+# where every core is busy, so grading many submissions at once polls not at all (0).
 SPIN_SECONDS = 0.0002
 CPU_POLL_SECONDS = 0.25  # how often a waiting grader reads the worker's CPU time
 WALL_FACTOR = 4  # a worker that sleeps is stopped after this many times its CPU allowance
@@ -103,12 +105,24 @@ class Zygote:
 class Worker:
     """One worker process, forked by a zygote: exchange frames, count its CPU time, end it."""
 
-    def __init__(self, zygote: Zygote, folder: str, module: str, scratch: str, uid: int | None, process_limits: list):
+    def __init__(
+        self,
+        zygote: Zygote,
+        folder: str,
+        module: str,
+        scratch: str,
+        uid: int | None,
+        process_limits: list,
+        spin_seconds: float = SPIN_SECONDS,
+    ):
         self.zygote = zygote
+        self.spin_seconds = spin_seconds
         request_read, self.requests = os.pipe()
         self.replies, reply_write = os.pipe()
         try:
-            answer = zygote.ask("spawn", folder, module, scratch, process_limits, uid, fds=(request_read, reply_write))
+            answer = zygote.ask(
+                "spawn", folder, module, scratch, process_limits, uid, spin_seconds, fds=(request_read, reply_write)
+            )
         finally:
             os.close(request_read)
             os.close(reply_write)
@@ -117,7 +131,6 @@ class Worker:
         self.pid = answer[1]
         os.set_blocking(self.replies, False)
         self.started = time.monotonic()
-        self.spin_seconds = SPIN_SECONDS
 
     def send(self, *message) -> None:
         try:

@@ -199,8 +199,9 @@ def zygote(control_fd):
     Requests come over the Unix socket ``control_fd``, each a frame of
     ``protocol.py``, with the worker's two pipe ends attached to ``spawn``:
 
-    - ``("spawn", folder, module, scratch, limits, uid)`` → ``("spawned", pid)``;
+    - ``("spawn", folder, module, scratch, limits, uid, spin_seconds)`` → ``("spawned", pid)``;
       with a ``uid`` (isolation by uid, outside a jail) the worker drops to it;
+      ``spin_seconds``: how long it polls for the next call before sleeping;
     - ``("end", pid)`` → ``("ended", exit_code or None)``: kills the worker's
       process group and reaps it;
     - ``("reset",)`` → ``("reset", [what was left behind])``: inside a jail,
@@ -234,7 +235,7 @@ def zygote(control_fd):
             return  # the grader is gone
         command = _decode(payload)
         if command[0] == "spawn":
-            _, folder, module_name, scratch, limits, uid = command
+            _, folder, module_name, scratch, limits, uid, spin_seconds = command
             pid = os.fork()
             if pid == 0:
                 status = 0
@@ -250,7 +251,7 @@ def zygote(control_fd):
                             pass  # then the preloaded modules are all it has
                         _become(uid)
                     os.chdir(scratch)
-                    serve(fds[0], fds[1], folder, module_name)
+                    serve(fds[0], fds[1], folder, module_name, spin_seconds)
                 except BaseException:
                     status = 70
                 finally:
@@ -285,8 +286,11 @@ def zygote(control_fd):
             reply("killed", os.waitstatus_to_exitcode(status) == 0)
 
 
-def serve(request_fd, reply_fd, submission, module_name):
-    """Import ``module_name`` from ``submission`` and answer calls until the grader hangs up."""
+def serve(request_fd, reply_fd, submission, module_name, spin_seconds):
+    """Import ``module_name`` from ``submission`` and answer calls until the grader hangs up.
+
+    Between calls it polls ``spin_seconds`` before sleeping (see ``transport.SPIN_SECONDS``).
+    """
     requests = os.fdopen(request_fd, "rb", buffering=0)
     replies = os.fdopen(reply_fd, "wb", buffering=0)
     # Point 0, 1 and 2 at /dev/null: the student's prints can neither flood
@@ -302,11 +306,9 @@ def serve(request_fd, reply_fd, submission, module_name):
     os.set_blocking(request_fd, False)
 
     def read_exactly(size):
-        # Poll briefly before sleeping in select: the next call usually comes
-        # within microseconds, sooner than a sleeping process is woken.
         data = bytearray()
         while len(data) < size:
-            spin_until = _monotonic() + 0.0005
+            spin_until = _monotonic() + spin_seconds
             while True:
                 try:
                     chunk = _read(request_fd, size - len(data))
