@@ -16,7 +16,7 @@ import json
 import re
 
 import pytest
-from test_site_browser import LESSONS, PAGES, wait_for_math
+from test_site_browser import LESSONS, PAGES, PALETTE_TOGGLE, wait_for_math
 
 PALETTES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -111,7 +111,7 @@ def assert_math_is_read_once(page) -> None:
 def switch_palette(page, palette: str) -> None:
     """Show ``palette`` by clicking Material's palette toggle, then wait for the fade to end."""
     if palette_of(page) != palette:
-        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        page.locator(PALETTE_TOGGLE).first.click()
         wait_until_still(page)
     assert palette_of(page) == palette, f"the toggle did not switch to the {palette} palette"
 

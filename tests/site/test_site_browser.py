@@ -31,6 +31,7 @@ def _pages() -> list[str]:
 
 PAGES = _pages()
 LESSONS = [p for p in PAGES if p.startswith("lessons/")]
+PALETTE_TOGGLE = "form[data-md-component='palette'] label:visible"  # Material's light/dark switch
 
 MATH_REPORT = """async () => {
   await document.fonts.ready;
@@ -359,6 +360,6 @@ def test_dark_mode_toggle(tab):
     tab.goto("lessons/geometry/")
     page = tab.page
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.locator(PALETTE_TOGGLE).first.click()
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
     tab.assert_clean()
