@@ -150,7 +150,10 @@ def test_the_workbook_on_the_stubs_shows_zero_feedback_and_a_hint(tmp_path, monk
 def test_a_hang_in_the_students_code_does_not_hang_the_kernel(tmp_path, monkeypatch):
     module = course.modules()[0]
     kit = make_kit(tmp_path / "kit", ROOT / "exercises")
-    (kit / "exercises" / f"{module}.py").write_text("while True:\n    pass\n")
+    function, parameters = next(iter(course.pack(module).functions.items()))
+    stub = kit / "exercises" / f"{module}.py"
+    signature = ", ".join(parameter.name for parameter in parameters)
+    stub.write_text(stub.read_text() + f"\n\ndef {function}({signature}):\n    while True:\n        pass\n")
     cells = [f"%load_ext {workbook.EXTENSION}", f"%grade {module}", "print('the kernel still answers')"]
     node = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     started = time.monotonic()

@@ -204,44 +204,80 @@ def chromium():
 CLEAR_STORAGE = "try { localStorage.clear(); sessionStorage.clear(); } catch (error) {}"
 
 
-@pytest.fixture(scope="session")
-def browser_context(chromium):
-    """``browser_context(color_scheme)``: one browser context per palette for the whole session.
+class BrowserTabs:
+    """Tabs of one browser: one context per palette, and each closed tab kept for the next test.
 
     Pages of one context share its HTTP and compiled-script caches, so
     Material's and MathJax's scripts are fetched and compiled once, not on
-    every page (a third of a page's CPU). Each test still has a page of its
-    own, and ``CLEAR_STORAGE`` runs before any script of every document.
+    every page (a third of a page's CPU). A tab its test has closed is
+    emptied (``about:blank``, its listeners removed) and handed to the next
+    test: a new tab starts a renderer process, about a quarter of a CPU
+    second on the machine of ``CONTRIBUTING.md``. Every test still loads
+    its page afresh, and ``CLEAR_STORAGE`` runs before any script of every
+    document.
     """
-    made = {}
 
-    def context(color_scheme: str = "light"):
-        if color_scheme not in made:
-            made[color_scheme] = chromium.new_context(
+    def __init__(self, browser):
+        self._browser = browser
+        self._contexts: dict[str, object] = {}
+        self._idle: dict[str, list] = {}
+
+    def context(self, color_scheme: str = "light"):
+        """The browser context of ``color_scheme`` (the system setting: ``light`` or ``dark``)."""
+        if color_scheme not in self._contexts:
+            context = self._browser.new_context(
                 viewport={"width": 1280, "height": 900}, service_workers="block", color_scheme=color_scheme
             )
-            made[color_scheme].add_init_script(CLEAR_STORAGE)
-        return made[color_scheme]
+            context.add_init_script(CLEAR_STORAGE)
+            self._contexts[color_scheme] = context
+            self._idle[color_scheme] = []
+        return self._contexts[color_scheme]
 
-    yield context
-    for made_context in made.values():
-        made_context.close()
+    def open(self, site_url: str, color_scheme: str = "light") -> PageWatch:
+        """A tab watching its requests and console against ``site_url``; ``close()`` it when done."""
+        context = self.context(color_scheme)
+        idle = self._idle[color_scheme]
+        page = idle.pop() if idle else context.new_page()
+        return PageWatch(page, site_url, release=lambda: self._release(color_scheme, page))
+
+    def _release(self, color_scheme: str, page) -> None:
+        if page.is_closed():
+            return
+        page.goto("about:blank")
+        self._idle[color_scheme].append(page)
+
+    def close(self) -> None:
+        for context in self._contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_tabs(chromium):
+    """The session's :class:`BrowserTabs`."""
+    tabs = BrowserTabs(chromium)
+    yield tabs
+    tabs.close()
 
 
 class PageWatch:
     """A browser tab that records console errors and every request it makes."""
 
-    def __init__(self, context, site_url: str):
+    def __init__(self, page, site_url: str, release: Callable[[], None]):
         self.site_url = site_url
-        self.page = context.new_page()
+        self.page = page
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.failed: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.on("request", self._request)
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("response", self._response)
+        self._release = release
+        self._listeners = {
+            "console": self._console,
+            "pageerror": lambda exc: self.errors.append(f"page error: {exc}"),
+            "request": self._request,
+            "requestfailed": lambda r: self.failed.append(f"{r.url} ({r.failure})"),
+            "response": self._response,
+        }
+        for event, listener in self._listeners.items():
+            page.on(event, listener)
 
     def _console(self, msg) -> None:
         if msg.type == "error":
@@ -266,12 +302,15 @@ class PageWatch:
         assert not problems, "\n".join(problems)
 
     def close(self) -> None:
-        self.page.close()
+        """Stop watching and give the tab back for the next test."""
+        for event, listener in self._listeners.items():
+            self.page.remove_listener(event, listener)
+        self._release()
 
 
 @pytest.fixture()
-def tab(browser_context, site_url):
-    watch = PageWatch(browser_context(), site_url)
+def tab(browser_tabs, site_url):
+    watch = browser_tabs.open(site_url)
     yield watch
     watch.close()
 
@@ -352,8 +391,8 @@ def offline_site(offline_zip, tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def file_tab(browser_context, offline_site):
+def file_tab(browser_tabs, offline_site):
     """A tab on the unpacked zip, opened over file:// (no server)."""
-    watch = PageWatch(browser_context(), offline_site.as_uri())
+    watch = browser_tabs.open(offline_site.as_uri())
     yield watch
     watch.close()

@@ -117,10 +117,8 @@ def switch_palette(page, palette: str) -> None:
 
 
 @pytest.mark.parametrize("palette", PALETTES)
-def test_the_systems_setting_chooses_the_palette(browser_context, site_url, palette):
-    from conftest import PageWatch
-
-    tab = PageWatch(browser_context(palette), site_url)
+def test_the_systems_setting_chooses_the_palette(browser_tabs, site_url, palette):
+    tab = browser_tabs.open(site_url, palette)
     try:
         tab.goto("")
         assert palette_of(tab.page) == palette
@@ -129,34 +127,28 @@ def test_the_systems_setting_chooses_the_palette(browser_context, site_url, pale
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_wcag_violations(browser_context, site_url, axe_source, axe_counts, path):
+def test_no_wcag_violations(tab, axe_source, axe_counts, path):
     """axe finds no WCAG 2.1 A/AA violation on the page in either palette, with quizzes unanswered and answered;
     screen readers read each formula once, from its MathML (checked here, on the same load)."""
-    from conftest import PageWatch
-
-    tab = PageWatch(browser_context(), site_url)
-    try:
-        tab.goto(path)
-        page = tab.page
-        wait_until_ready(page)
-        assert_math_is_read_once(page)
-        states = [(palette, "") for palette in PALETTES]
-        if path in LESSONS:
-            states += [(palette, " (quizzes answered)") for palette in reversed(PALETTES)]
-        found = []
-        for index, (palette, state) in enumerate(states):
-            if index == len(PALETTES):  # a lesson's quizzes, answered once, then both palettes again
-                page.evaluate(ANSWER_QUIZZES)
-                wait_until_still(page)
-            switch_palette(page, palette)
-            violations = axe_violations(page, axe_source)
-            axe_counts[palette][(path or "/") + state] = sum(len(v["nodes"]) for v in violations)
-            if violations:
-                found.append(f"{path or '/'} ({palette}{state}):\n" + _describe(violations))
-        assert not found, "\n".join(found)
-        tab.assert_clean()
-    finally:
-        tab.close()
+    tab.goto(path)
+    page = tab.page
+    wait_until_ready(page)
+    assert_math_is_read_once(page)
+    states = [(palette, "") for palette in PALETTES]
+    if path in LESSONS:
+        states += [(palette, " (quizzes answered)") for palette in reversed(PALETTES)]
+    found = []
+    for index, (palette, state) in enumerate(states):
+        if index == len(PALETTES):  # a lesson's quizzes, answered once, then both palettes again
+            page.evaluate(ANSWER_QUIZZES)
+            wait_until_still(page)
+        switch_palette(page, palette)
+        violations = axe_violations(page, axe_source)
+        axe_counts[palette][(path or "/") + state] = sum(len(v["nodes"]) for v in violations)
+        if violations:
+            found.append(f"{path or '/'} ({palette}{state}):\n" + _describe(violations))
+    assert not found, "\n".join(found)
+    tab.assert_clean()
 
 
 # ------------------------------------------------------------------ keyboard

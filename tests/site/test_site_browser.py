@@ -2,8 +2,9 @@
 
 Every page: loads with no console error, no failed request and no request
 leaving 127.0.0.1; its math is visibly typeset (the glyphs are drawn, not
-merely wrapped in MathJax elements); every image loads; a full-page
-screenshot goes to build/screenshots/. Every quiz: each wrong answer shows its
+merely wrapped in MathJax elements); every image loads; a screenshot of its
+first screen goes to build/screenshots/ (a full-page one costs ten times the
+CPU). Every quiz: each wrong answer shows its
 own explanation and the right answer shows success. Each widget's plot
 changes when its slider moves. MathJax also typesets after an instant
 (client-side) navigation.
@@ -105,7 +106,7 @@ def test_page(tab, screenshots, site_metrics, path):
         width = img.evaluate("img => img.naturalWidth")
         assert width > 0, f"image {img.get_attribute('src')} did not load"
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(screenshots / _shot_name(path)), full_page=True)
+    page.screenshot(path=str(screenshots / _shot_name(path)))
     site_metrics[path or "/"] = page.evaluate(TRANSFER)
     if path in LESSONS:
         # Every quiz: each wrong answer shows its own explanation, the right one succeeds.

@@ -254,6 +254,7 @@ class ProcessTree:
     def __init__(self, name: str):
         self.folders: list[Path] = []
         self._usage: tuple[Path, str] | None = None
+        self._usage_fd: int | None = None
         unified = Path("/sys/fs/cgroup/cgroup.controllers")
         try:
             if unified.is_file():
@@ -290,7 +291,9 @@ class ProcessTree:
             return None
         path, key = self._usage
         try:
-            text = path.read_text()
+            if self._usage_fd is None:  # held open: the grader reads it two or three times per call
+                self._usage_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            text = os.pread(self._usage_fd, 4096, 0).decode()
             if not key:
                 return int(text) / 1e9
             for line in text.splitlines():
@@ -303,6 +306,9 @@ class ProcessTree:
 
     def remove(self) -> None:
         """Remove the cgroup; one still busy is left for the next lease of the same uid to replace."""
+        if self._usage_fd is not None:
+            os.close(self._usage_fd)
+            self._usage_fd = None
         for folder in self.folders:
             for _ in range(20):  # the last processes may take a moment to leave
                 try:
