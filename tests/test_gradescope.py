@@ -47,6 +47,11 @@ def _autograder(
     return json.loads((root / "results" / "results.json").read_text())
 
 
+def _failed_checks(results: dict) -> list[tuple[str, str]]:
+    """The failed checks of a report, with their feedback: what a wrong score is explained by."""
+    return [(test["name"], test.get("output", "")) for test in results["tests"] if test.get("status") == "failed"]
+
+
 def test_the_zip_follows_the_specification(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as archive:
         names = set(archive.namelist())
@@ -69,7 +74,7 @@ def test_setup_installs_exactly_the_lock(autograder_zip):
 
 def test_a_correct_submission_in_a_subfolder_gets_full_marks(tmp_path, autograder_zip, correct_submission, stub_grade):
     results = _autograder(tmp_path, autograder_zip, lambda folder: shutil.copytree(correct_submission, folder / "my-work"))
-    assert results["score"] == results["max_score"] == stub_grade.report["max_score"]
+    assert results["score"] == results["max_score"] == stub_grade.report["max_score"], _failed_checks(results)
     assert results["extra_data"]["checks_sha256"] == report.checks_fingerprint()
     assert "my-work/penalty.py" in results["output"]
 
@@ -158,7 +163,7 @@ def _correct_with(correct_submission, code):
 )
 def test_the_report_is_always_the_autograders_own(tmp_path, autograder_zip, correct_submission, stub_grade, prepare_root, code):
     results = _autograder(tmp_path, autograder_zip, _correct_with(correct_submission, code), prepare_root=prepare_root)
-    assert results["score"] == results["max_score"] == stub_grade.report["max_score"]
+    assert results["score"] == results["max_score"] == stub_grade.report["max_score"], _failed_checks(results)
     assert [t["name"] for t in results["tests"]] == [t["name"] for t in stub_grade.report["tests"]]
     assert results["extra_data"]["checks_sha256"] == report.checks_fingerprint()
 
