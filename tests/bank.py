@@ -200,10 +200,8 @@ class BankGrader:
 
 def serve(explicit_only: bool) -> int:
     """Answer jobs from stdin (``[folder, [module, ...]]`` a line) with verdicts on stdout, in this process."""
-    from checks.engine.bulk.grader import memoize_function_digest
     from checks.engine.grade import grading_environment, run_checks
 
-    memoize_function_digest()  # as the bulk grader does: the checks do not change while this process serves
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything printed while grading goes to stderr; stdout carries the answers only
     with grading_environment():

@@ -101,12 +101,36 @@ def test_same_seed_same_report_and_other_seeds_other_inputs(tmp_path, monkeypatc
     assert runs["first"] == runs["again"], "the same seed gave a different report or different inputs"
     assert runs["local"] == runs["local again"], "a student's own runs differ"
     assert runs["first"][1] != runs["other"][1], "two seeds drew the same inputs"
-    assert runs["first"][1] != runs["local"][1], "a seeded grading drew the local (derandomized) inputs"
+    assert runs["first"][1] != runs["local"][1], "a seeded grading drew the local inputs"
+
+
+def test_a_module_draws_the_same_inputs_graded_alone_or_with_every_module(monkeypatch):
+    """What ``--only`` grades (and which check files it imports) changes nothing a check draws."""
+    recorder = _Recorder(monkeypatch)
+    module = MODULES[0]
+    for seed in (None, 7):
+        recorder.calls.clear()
+        _grade(ROOT / "solutions", (module,), seed=seed)
+        alone = list(recorder.calls)
+        recorder.calls.clear()
+        _grade(ROOT / "solutions", MODULES, seed=seed)
+        assert recorder.calls[: len(alone)] == alone, f"{module} drew other inputs with every module graded (seed {seed})"
+
+
+def test_hypothesis_draws_no_constants_from_the_modules_imported():
+    """Hypothesis (6.131+) mixes constants from every imported local module into its draws; the grader turns that off."""
+    providers = pytest.importorskip("hypothesis.internal.conjecture.providers")
+    if not hasattr(providers, "_get_local_constants"):
+        pytest.skip("this Hypothesis draws no constants from imported modules")
+    import checks.engine.plugin  # noqa: F401  (the grader's plugin turns the pool off)
+    from tests import bank  # noqa: F401  (a local module with constants of its own)
+
+    assert len(providers._get_local_constants()) == 0, "imported modules change what checks draw"
 
 
 @pytest.mark.slow
 def test_memorised_local_answers_lose_points_in_a_grade_of_record(tmp_path, monkeypatch):
-    """A table of every answer the reference gave on a student's own (derandomized) run scores well at home only."""
+    """A table of every answer the reference gave on a student's own run scores well at home only."""
     answers: dict[str, dict[str, tuple]] = {}
     original = sandbox.StudentModule.outcome
 

@@ -5,7 +5,7 @@ Runs the checks (pytest + Hypothesis, in this process) against the submission
 folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
 processes. Prints a table and the total, writes the Gradescope report.
 
-A student's own run draws the same (derandomized) examples every time. A
+A student's own run draws the same examples every time. A
 grade of record (run as root or under CI) draws them from a fresh secret
 seed, recorded in the report as ``extra_data.seed``; ``--seed N`` regrades
 with seed N and gives the same report.
@@ -95,7 +95,7 @@ def is_grade_of_record() -> bool:
 
 
 def grading_seed(requested: int | None) -> int | None:
-    """The seed of this run: ``requested``, else a fresh secret one for a grade of record, else None (derandomized)."""
+    """The seed of this run: ``requested``, else a fresh secret one for a grade of record, else None (a student's own run: fixed examples)."""
     if requested is not None:
         return requested
     return secrets.randbits(64) if is_grade_of_record() else None
@@ -109,9 +109,9 @@ class _Collector:
         self.results: list[CheckResult] = []
 
     def pytest_collection_modifyitems(self, config, items):
-        # Every check file is always imported (so Hypothesis sees the same
-        # constants and draws the same examples whatever --only says); only
-        # the selected modules' checks run.
+        # Only the selected modules' check files are collected; what a check
+        # draws depends on nothing else (plugin.py: its seed comes from its
+        # name, and Hypothesis' pool of constants from imported modules is off).
         keep = [item for item in items if _module_of(item) in self.selected]
         deselected = [item for item in items if _module_of(item) not in self.selected]
         if deselected:
@@ -187,7 +187,8 @@ def run_checks(
         The modules to grade.
     seed : int, optional
         Draw every check's generated examples from this seed (a grade of
-        record); None derandomizes them (a student's own run).
+        record); None draws them from seeds fixed by each check's name (a
+        student's own run: the same examples every time).
     explicit_only : bool
         Run the checks' explicit examples alone, nothing generated.
     spin_seconds : float, optional
@@ -196,7 +197,7 @@ def run_checks(
     """
     collector = _Collector(selected)
     arguments = [
-        *(str(pack.check_file) for pack in course.packs()),
+        *(str(course.pack(module).check_file) for module in selected),
         f"--submission={folder}",
         *([] if spin_seconds is None else [f"--spin-seconds={spin_seconds}"]),
         *([] if seed is None else [f"--grading-seed={seed}"]),
@@ -251,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(arguments.path).resolve()
     selected = (arguments.only,) if arguments.only else course.modules()
     explicit_only = arguments.explicit_only
-    # The cache serves a student's own, derandomized runs (cache.enabled() says when): such a run draws no seed.
+    # The cache serves a student's own runs, whose examples are fixed (cache.enabled() says when): such a run draws no seed.
     use_cache = cache.enabled() and not arguments.no_cache and arguments.seed is None and not explicit_only
     seed = None if use_cache else grading_seed(arguments.seed)
     started = time.perf_counter()

@@ -7,7 +7,7 @@ functions run in a sandboxed worker process.
 
 What a check draws:
 
-* without a seed (a student's own run), examples derive from each check's source (derandomized): the same
+* without a seed (a student's own run), each check draws from a seed derived from its name alone: the same
   submission gets the same report on every run and machine;
 * with a seed (a grade of record), each check draws from its own seed, derived from the grading seed and the
   check's name: the same seed gives the same report, and nothing a student saw at home can be memorised.
@@ -31,8 +31,8 @@ from checks.engine.sandbox.transport import SPIN_SECONDS
 from checks.engine.shortcuts import shortcut
 
 # No example is replayed from a database and no check is failed for being
-# slow (the sandbox enforces time limits). Without a seed, examples are
-# derandomized; with one, the per-check seed set below takes precedence.
+# slow (the sandbox enforces time limits). Each check the grader runs gets
+# its own seed below, which takes precedence over derandomize.
 settings.register_profile(
     "grading",
     derandomize=True,
@@ -48,13 +48,14 @@ settings.load_profile("grading")
 
 # Hypothesis (6.131+) also draws constants found in the source of every local
 # module imported so far. Which modules those are depends on how grading was
-# started (the CLI, watch mode, bulk grading), so the same check could draw
-# different examples; keep the pool to Hypothesis' built-in constants.
+# started (the CLI, --only, watch mode, bulk grading), so the same check could
+# draw different examples; keep the pool to Hypothesis' built-in constants.
 try:
     from hypothesis.internal.conjecture import providers as _providers
 
-    _providers._get_local_constants = lambda: _providers._local_constants  # never filled: empty
-except (ImportError, AttributeError):  # an older Hypothesis has no such pool
+    _NO_LOCAL_CONSTANTS = type(_providers._local_constants)()  # empty, even if some draw filled the pool before
+    _providers._get_local_constants = lambda: _NO_LOCAL_CONSTANTS
+except (ImportError, AttributeError, TypeError):  # an older Hypothesis has no such pool
     pass
 
 
@@ -128,7 +129,7 @@ _run = {"seed": None}  # this process's current grading run
 
 
 def grading_seed() -> int | None:
-    """The seed of the grading run in progress (None: derandomized), for generators that draw from NumPy."""
+    """The seed of the grading run in progress (None: a student's own run), for generators that draw from NumPy."""
     return _run["seed"]
 
 
@@ -152,9 +153,10 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
             setattr(namespace, name, check)
 
 
-def check_seed(grading_seed: int, nodeid: str) -> int:
-    """The seed of one check under ``grading_seed``: independent of which other checks run."""
-    return int.from_bytes(hashlib.sha256(f"{grading_seed}:{nodeid}".encode()).digest()[:16], "big")
+def check_seed(grading_seed: int | None, nodeid: str) -> int:
+    """The seed of one check under ``grading_seed`` (None: a student's own run): independent of which other checks run."""
+    run = "local" if grading_seed is None else grading_seed
+    return int.from_bytes(hashlib.sha256(f"{run}:{nodeid}".encode()).digest()[:16], "big")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -166,9 +168,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         declared = test.__dict__.setdefault("_grading_declared_settings", test._hypothesis_internal_use_settings)
         phases = (Phase.explicit,) if explicit_only else declared.phases
-        # Hypothesis reads both attributes when the test runs (hypothesis.seed sets the same one).
+        # Hypothesis reads these attributes when the test runs (hypothesis.seed sets the same seed one).
         test._hypothesis_internal_use_settings = settings(declared, phases=phases)
-        test._hypothesis_internal_use_seed = None if seed is None else check_seed(seed, item.nodeid)
+        test._hypothesis_internal_use_seed = check_seed(seed, item.nodeid)
+        # Without a key Hypothesis re-reads and tokenizes the check's source on
+        # every run (about a tenth of a grading) for a database there is none of.
+        test._hypothesis_internal_database_key = None
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -90,7 +90,7 @@ def gradescope(results: list[CheckResult], *, seconds: float, seed: int | None =
     """The report as a Gradescope ``results.json`` dictionary.
 
     ``extra_data.seed`` is the seed the generated examples were drawn from
-    (None: derandomized); a failed check that names a known mistake carries
+    (None: a student's own run); a failed check that names a known mistake carries
     its key in the test's ``extra_data.misconception``.
     """
     return {

@@ -36,50 +36,11 @@ def make_undumpable() -> None:
         pass
 
 
-def memoize_function_digest() -> None:
-    """Compute Hypothesis' digest of each check once per process, not once per submission.
-
-    With ``derandomize`` Hypothesis seeds every check from a digest of its
-    source, re-read and re-tokenized on every run: about a tenth of the time
-    a correct submission takes. The checks do not change during a bulk run,
-    so the digest of the same code object is the same; the examples drawn
-    stay exactly those of ``python -m checks.engine.grade``.
-    """
-    from hypothesis import core
-    from hypothesis.internal import reflection
-
-    original = reflection.function_digest
-    cache: dict = {}
-
-    def function_digest(function) -> bytes:
-        code = getattr(function, "__code__", None)
-        key = (
-            code,
-            getattr(function, "__module__", None),
-            getattr(function, "__qualname__", None),
-            getattr(function, "_hypothesis_internal_add_digest", None),
-        )
-        try:
-            if code is not None and key in cache:
-                return cache[key]
-        except TypeError:  # an unhashable part: no caching
-            return original(function)
-        digest = original(function)
-        if code is not None:
-            cache[key] = digest
-        return digest
-
-    reflection.function_digest = function_digest
-    if getattr(core, "function_digest", None) is original:
-        core.function_digest = function_digest
-
-
 def serve() -> int:
     from checks.engine import report
     from checks.engine.grade import grading_environment, run_checks
 
     make_undumpable()
-    memoize_function_digest()
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
