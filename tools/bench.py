@@ -320,8 +320,9 @@ class PhaseClock:
 def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) -> dict:
     """Grade ``folder`` once in this (fresh) process with timers on each phase; ``{phase: seconds}`` and per-check times.
 
-    Runs the grader's own ``main``; the timers wrap the engine's functions
-    from outside (nothing in ``checks/`` changes). A phase's time excludes the
+    Runs the grader's own ``main``, every module in this process (not
+    shared with a fork, as ``main`` does with two cores); the timers wrap the
+    engine's functions from outside (nothing in ``checks/`` changes). A phase's time excludes the
     other phases it calls (a call's round trip excludes the worker's import).
     """
     began = time.perf_counter()
@@ -330,10 +331,11 @@ def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) 
     import pytest
 
     imported_floor = time.perf_counter()
-    from checks.engine import diagnosis, feedback, grade, report, sandbox
+    from checks.engine import diagnosis, feedback, grade, parallel, report, sandbox
     from checks.packs.shared import exact
 
     imported = time.perf_counter()
+    parallel.worth_splitting = lambda modules: False  # the timers see this process only: grade every module in it
     clock = PhaseClock()
     clock.wrap(pytest, "main", "pytest itself: configuration, collection, hooks")
     clock.wrap(sandbox.jail, "_jail_works", "isolation probe: can a jail be made here (once per process)")
@@ -409,7 +411,9 @@ def print_profile(grade_python: Path, only: str | None, runs: int) -> None:
         return
     what = f"--only {only}" if only else "every module"
     total = statistics.median(sample["seconds"] for sample in samples)
-    print(f"\nWhere one grading run of solutions/ ({what}) spends its time, in-process, medians of {runs} (total {total:.2f} s):")
+    print(
+        f"\nWhere one grading run of solutions/ ({what}) spends its time, in one process, medians of {runs} (total {total:.2f} s):"
+    )
     phases = {label: statistics.median(sample["phases"].get(label, 0.0) for sample in samples) for label in samples[0]["phases"]}
     for label, seconds in sorted(phases.items(), key=lambda item: -item[1]):
         print(f"  {label:<70} {seconds:6.3f} s  {100 * seconds / total:3.0f} %")

@@ -1,9 +1,11 @@
 """The grader's entry point: ``python -m checks.engine.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]
 [--seed N] [--explicit-only]``.
 
-Runs the checks (pytest + Hypothesis, in this process) against the submission
-folder PATH (default ``exercises/``), whose code runs only in sandboxed worker
-processes. Prints a table and the total, writes the Gradescope report.
+Runs the checks (pytest + Hypothesis, in this process; with two cores or more,
+two or more modules are shared with a fork of it, see ``parallel.py``) against
+the submission folder PATH (default ``exercises/``), whose code runs only in
+sandboxed worker processes. Prints a table and the total, writes the
+Gradescope report.
 
 A student's own run draws the same examples every time. A
 grade of record (run as root or under CI) draws them from a fresh secret
@@ -25,11 +27,12 @@ import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from checks.engine import cache, course, diagnosis, environment, report
+from checks.engine import cache, course, diagnosis, environment, parallel, report
 from checks.engine.feedback import CheckFailed, describe_call, loose_argument_note
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
@@ -177,6 +180,7 @@ def run_checks(
     seed: int | None = None,
     explicit_only: bool = False,
     spin_seconds: float | None = None,
+    plugins: Sequence[object] = (),
 ) -> list[CheckResult]:
     """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order.
 
@@ -195,6 +199,8 @@ def run_checks(
     spin_seconds : float, optional
         How long to poll for a worker's reply before sleeping (0 where every
         core is busy, as in bulk grading); the sandbox's default when None.
+    plugins : sequence
+        More pytest plugins for this run (``parallel.ModuleClaims``).
     """
     collector = _Collector(selected)
     arguments = [
@@ -216,7 +222,7 @@ def run_checks(
         "--capture=fd",
         "--assert=plain",  # checks raise CheckFailed with their own text; rewriting costs ~2 s
     ]  # fmt: skip
-    status = pytest.main(arguments, plugins=[collector])
+    status = pytest.main(arguments, plugins=[collector, *plugins])
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the checks themselves could not run (pytest exit status {int(status)})")
     return collector.results
@@ -268,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     if to_grade:
         with grading_environment():
             try:
-                fresh = run_checks(folder, to_grade, seed=seed, explicit_only=explicit_only)
+                if parallel.worth_splitting(to_grade):
+                    fresh = parallel.run_split(run_checks, folder, to_grade, seed=seed, explicit_only=explicit_only)
+                else:
+                    fresh = run_checks(folder, to_grade, seed=seed, explicit_only=explicit_only)
             except RuntimeError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return EXIT_ERROR

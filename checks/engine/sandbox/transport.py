@@ -69,6 +69,11 @@ class Zygote:
             atexit.register(cls._shared.close)
         return cls._shared
 
+    @classmethod
+    def _forget_shared(cls) -> None:
+        """In a forked child: the parent's zygote stays the parent's (one socket cannot carry two processes' requests)."""
+        cls._shared = None
+
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -100,6 +105,9 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+os.register_at_fork(after_in_child=Zygote._forget_shared)
 
 
 class Worker:
