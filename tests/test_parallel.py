@@ -104,3 +104,19 @@ def test_a_module_the_second_process_leaves_ungraded_is_graded_by_the_first(tmp_
     os.close(claimed_end)
     assert [result.module for result in results] == list(course.modules())
     assert len(graded_by_first) == 2, "the module the fork claimed was not graded again"
+
+
+def test_without_a_process_to_spare_every_module_is_graded_in_this_one(tmp_path, monkeypatch):
+    def no_fork():
+        raise BlockingIOError("fork: Resource temporarily unavailable")
+
+    calls = []
+
+    def run(folder: Path, modules: tuple[str, ...], plugins=(), **options) -> list[CheckResult]:
+        calls.append((modules, list(plugins)))
+        return [CheckResult(module, "check", True, "passed", 1) for module in modules]
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    results = parallel.run_split(run, tmp_path, course.modules())
+    assert calls == [(course.modules(), [])]
+    assert [result.module for result in results] == list(course.modules())

@@ -87,11 +87,16 @@ def run_split(run: Run, folder: Path, modules: tuple[str, ...], **options) -> li
     answers, answer_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns about forking with threads; NumPy's OpenBLAS pool is the
-        # only other one, and OpenBLAS stops it for a fork and restarts it when used.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking with threads; NumPy's OpenBLAS pool is the
+            # only other one, and OpenBLAS stops it for a fork and restarts it when used.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:  # no process to spare (a process limit): grade everything here
+        for fd in (queue, answers, answer_end):
+            os.close(fd)
+        return run(folder, modules, **options)
     if pid == 0:
         _second_process(run, folder, modules, options, queue, answers, answer_end)
     os.close(answer_end)
