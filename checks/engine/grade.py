@@ -32,11 +32,12 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import cache, course, diagnosis, environment, parallel, report
+from checks.engine import cache, course, diagnosis, environment, parallel, plugin, report
 from checks.engine.feedback import CheckFailed, describe_call, loose_argument_note
 from checks.engine.files import UsageError
 from checks.engine.report import CHECKS_DIR, CheckResult
-from checks.engine.sandbox import StudentError, SubmissionUnavailable
+from checks.engine.sandbox import StudentError, SubmissionUnavailable, isolation_level
+from checks.engine.sandbox.transport import SPIN_SECONDS
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -205,8 +206,6 @@ def run_checks(
     collector = _Collector(selected)
     arguments = [
         *(str(course.pack(module).check_file) for module in selected),
-        f"--submission={folder}",
-        *([] if spin_seconds is None else [f"--spin-seconds={spin_seconds}"]),
         *([] if seed is None else [f"--grading-seed={seed}"]),
         *(["--explicit-only"] if explicit_only else []),
         f"--rootdir={CHECKS_DIR}",
@@ -222,7 +221,13 @@ def run_checks(
         "--capture=fd",
         "--assert=plain",  # checks raise CheckFailed with their own text; rewriting costs ~2 s
     ]  # fmt: skip
-    status = pytest.main(arguments, plugins=[collector, *plugins])
+    # Started before pytest: its interpreter imports NumPy while pytest starts and collects the checks.
+    submission = plugin.Submission(folder, SPIN_SECONDS if spin_seconds is None else spin_seconds)
+    try:
+        submission.sandbox.warm_up()
+        status = pytest.main(arguments, plugins=[collector, submission, *plugins])
+    finally:
+        submission.close()
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise RuntimeError(f"the checks themselves could not run (pytest exit status {int(status)})")
     return collector.results
@@ -274,11 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     if to_grade:
         with grading_environment():
             try:
+                isolation_level()  # probed once, before a fork that inherits the answer
                 if parallel.worth_splitting(to_grade):
                     fresh = parallel.run_split(run_checks, folder, to_grade, seed=seed, explicit_only=explicit_only)
                 else:
                     fresh = run_checks(folder, to_grade, seed=seed, explicit_only=explicit_only)
-            except RuntimeError as error:
+            except (RuntimeError, OSError) as error:
                 print(f"error: {error}", file=sys.stderr)
                 return EXIT_ERROR
         if use_cache:

@@ -1,7 +1,8 @@
 """Pytest set-up for grading: the Hypothesis settings, the generated contract checks and the submission fixtures.
 
-``python -m checks.engine.grade`` runs this suite in-process with ``--submission DIR`` and, for a grade of
-record, ``--grading-seed N``; ``--explicit-only`` runs the checks' explicit examples alone. Each check takes the
+``python -m checks.engine.grade`` runs this suite in-process, giving it the submission as a plugin (a
+``Submission``, started before pytest) and, for a grade of record, ``--grading-seed N``; ``--explicit-only`` runs
+the checks' explicit examples alone. Run by pytest itself, it grades ``--submission DIR``. Each check takes the
 fixture named after its module (the contract checks take ``graded_module``): a proxy of the submitted module whose
 functions run in a sandboxed worker process.
 
@@ -134,9 +135,14 @@ def grading_seed() -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    submission = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
-    submission.sandbox.warm_up()  # its interpreter imports NumPy while pytest collects the checks
-    config.stash[_SUBMISSION] = submission
+    """Take the ``Submission`` given as a plugin (``grade.run_checks`` starts it early), else start one and own it."""
+    given = [plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, Submission)]
+    if given:
+        config.stash[_SUBMISSION] = given[0]
+    else:
+        submission = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
+        submission.sandbox.warm_up()  # its interpreter imports NumPy while pytest collects the checks
+        config.stash[_SUBMISSION] = config.stash[_STARTED_HERE] = submission
     _run["seed"] = config.getoption("--grading-seed")
 
 
@@ -196,11 +202,14 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    config.stash[_SUBMISSION].close()
+    started_here = config.stash.get(_STARTED_HERE, None)
+    if started_here is not None:  # a given submission is closed by whoever started it
+        started_here.close()
     _run["seed"] = None
 
 
 _SUBMISSION = pytest.StashKey[Submission]()
+_STARTED_HERE = pytest.StashKey[Submission]()
 
 
 def _module_fixture(name: str):
