@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from checks.engine import course, parallel, report
 from checks.engine.grade import grading_environment, run_checks
 from checks.engine.report import CheckResult
@@ -23,7 +25,8 @@ def test_two_processes_give_the_report_of_one(tmp_path):
         entry = next(entry for entry in MISTAKES if entry.module == module)
         path = folder / f"{module}.py"
         path.write_text(path.read_text() + "\n\n" + entry.code + "\n")
-    assert parallel.worth_splitting(course.modules()), "this machine grades in one process: nothing to compare"
+    if not parallel.worth_splitting(course.modules()):
+        pytest.skip("this machine grades in one process (one core, or no Linux fork): nothing to compare")
     split = grade(folder, "--seed", str(SEED)).report["tests"]
     with grading_environment():
         one = report.gradescope(run_checks(folder.resolve(), course.modules(), seed=SEED), seconds=0.0)["tests"]
