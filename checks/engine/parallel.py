@@ -46,7 +46,7 @@ class ModuleClaims:
         self._queue = queue
         self._order: list[str] = []
         self._mine: set[str] = set()
-        self._decided = 0  # positions of self._order claimed by one process or the other
+        self._decided = 0  # every position of self._order below it is claimed, by one process or the other
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -62,10 +62,10 @@ class ModuleClaims:
         position = self._order.index(course.module_of_check_file(item.path))
         if position >= self._decided:
             claimed = os.read(self._queue, 1)
-            if claimed:
+            if claimed and claimed[0] < len(self._order):
                 self._mine.add(self._order[claimed[0]])
                 self._decided = claimed[0] + 1
-            else:  # the queue is empty: every module left is the other process's
+            else:  # nothing left to claim (a module without checks leaves a position of its own)
                 self._decided = len(self._order)
         return None if self._order[position] in self._mine else True  # True: handled, here by not running it
 
