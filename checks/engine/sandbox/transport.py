@@ -107,7 +107,8 @@ class Zygote:
             self.process.wait()
 
 
-os.register_at_fork(after_in_child=Zygote._forget_shared)
+if hasattr(os, "register_at_fork"):  # POSIX only
+    os.register_at_fork(after_in_child=Zygote._forget_shared)
 
 
 class Worker:
