@@ -90,9 +90,10 @@ def _locked(path: Path) -> dict[str, str]:
         return pins
     for line in lines:
         match = _PIN.match(line.strip())
+        name = _normalize(match["name"]) if match else None
         # Markers are evaluated only where they matter (packaging takes ~20 ms to import).
-        if match and _normalize(match["name"]) in GRADING_PACKAGES and _applies(match["marker"]):
-            pins.setdefault(_normalize(match["name"]), match["version"])
+        if name in GRADING_PACKAGES and _applies(match["marker"]):
+            pins.setdefault(name, match["version"])
     return pins
 
 

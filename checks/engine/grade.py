@@ -107,21 +107,10 @@ def grading_seed(requested: int | None) -> int | None:
 
 
 class _Collector:
-    """A pytest plugin that keeps the selected modules and records each verdict."""
+    """A pytest plugin that records each verdict."""
 
-    def __init__(self, selected: tuple[str, ...]):
-        self.selected = selected
+    def __init__(self):
         self.results: list[CheckResult] = []
-
-    def pytest_collection_modifyitems(self, config, items):
-        # Only the selected modules' check files are collected; what a check
-        # draws depends on nothing else (plugin.py: its seed comes from its
-        # name, and Hypothesis' pool of constants from imported modules is off).
-        keep = [item for item in items if _module_of(item) in self.selected]
-        deselected = [item for item in items if _module_of(item) not in self.selected]
-        if deselected:
-            config.hook.pytest_deselected(items=deselected)
-        items[:] = keep
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -203,8 +192,11 @@ def run_checks(
     plugins : sequence
         More pytest plugins for this run (``parallel.ModuleClaims``).
     """
-    collector = _Collector(selected)
+    collector = _Collector()
     arguments = [
+        # Only the selected modules' check files: what a check draws depends on nothing else
+        # (plugin.py: its seed comes from its name, and Hypothesis' pool of constants from
+        # imported modules is off).
         *(str(course.pack(module).check_file) for module in selected),
         *([] if seed is None else [f"--grading-seed={seed}"]),
         *(["--explicit-only"] if explicit_only else []),
