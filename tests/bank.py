@@ -200,7 +200,7 @@ class BankGrader:
 
 def serve(explicit_only: bool) -> int:
     """Answer jobs from stdin (``[folder, [module, ...]]`` a line) with verdicts on stdout, in this process."""
-    from checks.engine.grade import grading_environment, run_checks
+    from checks.engine.runner import grading_environment, run_checks
 
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything printed while grading goes to stderr; stdout carries the answers only

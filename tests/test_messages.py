@@ -7,7 +7,7 @@ import pytest
 
 from checks.engine import course, hint, report
 from checks.engine.feedback import describe_call, exact, loose_argument_note
-from checks.engine.grade import _feedback
+from checks.engine.runner import _feedback
 from checks.engine.sandbox import StudentError
 
 

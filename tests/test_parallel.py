@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from checks.engine import course, parallel, report
-from checks.engine.grade import grading_environment, run_checks
+from checks.engine.grade import worth_splitting
 from checks.engine.report import CheckResult
+from checks.engine.runner import grading_environment, run_checks
 from tests import bank
 from tests.conftest import MISTAKES, grade
 
@@ -25,7 +26,7 @@ def test_two_processes_give_the_report_of_one(tmp_path):
         entry = next(entry for entry in MISTAKES if entry.module == module)
         path = folder / f"{module}.py"
         path.write_text(path.read_text() + "\n\n" + entry.code + "\n")
-    if not parallel.worth_splitting(course.modules()):
+    if not worth_splitting(course.modules()):
         pytest.skip("this machine grades in one process (one core, or no Linux fork): nothing to compare")
     split = grade(folder, "--seed", str(SEED)).report["tests"]
     with grading_environment():

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from checks.engine import course, sandbox
-from checks.engine.grade import grading_environment, grading_seed, run_checks
+from checks.engine.grade import grading_seed
+from checks.engine.runner import grading_environment, run_checks
 from tests import shared
 from tests import test_computing_nothing as idle
 from tests.bank import ROOT, build_submission

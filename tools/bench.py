@@ -118,7 +118,7 @@ def diagnosis_cost(runs: int) -> tuple[float, float]:
     The submission has one known mistake per module (from the mistake bank),
     so every module's checks fail and ask for a diagnosis.
     """
-    from checks.engine import course, diagnosis, grade
+    from checks.engine import course, diagnosis, runner
     from tests import bank
 
     chosen = {}
@@ -132,13 +132,13 @@ def diagnosis_cost(runs: int) -> tuple[float, float]:
             path.write_text(path.read_text() + "\n\n" + entry.code + "\n")
         timings = {True: [], False: []}
         original = diagnosis._match
-        with grade.grading_environment():
-            grade.run_checks(folder, course.modules())  # warm imports
+        with runner.grading_environment():
+            runner.run_checks(folder, course.modules())  # warm imports
             for _ in range(runs):
                 for enabled in (True, False):
                     diagnosis._match = original if enabled else (lambda module, function: None)
                     began = time.perf_counter()
-                    grade.run_checks(folder, course.modules())
+                    runner.run_checks(folder, course.modules())
                     timings[enabled].append(time.perf_counter() - began)
         diagnosis._match = original
     return statistics.median(timings[True]), statistics.median(timings[False])
@@ -331,11 +331,11 @@ def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) 
     import pytest
 
     imported_floor = time.perf_counter()
-    from checks.engine import diagnosis, feedback, grade, parallel, report, sandbox
+    from checks.engine import diagnosis, feedback, grade, report, runner, sandbox
     from checks.packs.shared import exact
 
     imported = time.perf_counter()
-    parallel.worth_splitting = lambda modules: False  # the timers see this process only: grade every module in it
+    grade.worth_splitting = lambda modules: False  # the timers see this process only: grade every module in it
     clock = PhaseClock()
     clock.wrap(pytest, "main", "pytest itself: configuration, collection, hooks")
     clock.wrap(sandbox.jail, "_jail_works", "isolation probe: can a jail be made here (once per process)")
@@ -354,15 +354,15 @@ def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) 
     for name in ("gradescope", "write_json", "table", "progress", "checks_fingerprint"):
         clock.wrap(report, name, "report: JSON, table, fingerprint")
     per_check: dict[str, float] = {}
-    collector = grade._Collector
+    collector = runner._Collector
 
     class TimedCollector(collector):
         def pytest_runtest_makereport(self, item, call):
             if call.when == "call":
-                per_check[f"{grade._module_of(item)}: {item.originalname.removeprefix('test_')}"] = call.duration
+                per_check[f"{runner._module_of(item)}: {item.originalname.removeprefix('test_')}"] = call.duration
             return super().pytest_runtest_makereport(item, call)
 
-    grade._Collector = TimedCollector
+    runner._Collector = TimedCollector
     arguments = [folder, "--report", os.devnull, "--no-cache", *(["--only", only] if only else [])]
     arguments += ["--explicit-only"] if explicit_only else []
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):

@@ -25,19 +25,12 @@ import gc
 import os
 import secrets
 import sys
-import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
-
-from checks.engine import cache, course, diagnosis, environment, parallel, plugin, report
-from checks.engine.feedback import CheckFailed, describe_call, loose_argument_note
+# Nothing here imports pytest or Hypothesis: the sandbox starts before they are imported (_grade).
+from checks.engine import cache, course, environment, report, sandbox
 from checks.engine.files import UsageError
-from checks.engine.report import CHECKS_DIR, CheckResult
-from checks.engine.sandbox import StudentError, SubmissionUnavailable, isolation_level
-from checks.engine.sandbox.transport import SPIN_SECONDS
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -106,147 +99,6 @@ def grading_seed(requested: int | None) -> int | None:
     return secrets.randbits(64) if is_grade_of_record() else None
 
 
-class _Collector:
-    """A pytest plugin that records each verdict."""
-
-    def __init__(self):
-        self.results: list[CheckResult] = []
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item, call):
-        # Replaces pytest's own report: its source-annotated traceback costs
-        # ~75 ms a failure and the student never sees it.
-        passed = call.excinfo is None
-        feedback = "passed" if passed else report.safe_text(_feedback(call.excinfo.value), report.MAX_OUTPUT_CHARS)
-        if call.when == "call" or (call.when == "setup" and not passed):
-            module = _module_of(item)
-            self.results.append(
-                CheckResult(
-                    module=module,
-                    check=item.originalname.removeprefix("test_"),
-                    passed=passed,
-                    feedback=feedback,
-                    points=course.pack(module).points_per_check,
-                    misconception=None if passed else diagnosis.named_in_check(),
-                )
-            )
-        return pytest.TestReport(
-            item.nodeid,
-            item.location,
-            keywords={},
-            outcome="passed" if passed else "failed",
-            longrepr=None if passed else feedback,
-            when=call.when,
-            duration=call.duration,
-            start=call.start,
-            stop=call.stop,
-        )
-
-
-def _module_of(item) -> str:
-    return course.module_of_check_file(item.path)
-
-
-def _feedback(error: BaseException) -> str:
-    """The student-facing text for why a check failed."""
-    if isinstance(error, (CheckFailed, SubmissionUnavailable)):
-        return str(error)
-    if isinstance(error, StudentError):
-        where = f" (at {error.location})" if error.location else ""
-        raised = f"{describe_call(error.function, *error.args_given)} raised {error.type_name}: {error.message}{where}.\n"
-        note = loose_argument_note(error.function, error.args_given, error.message)
-        if note:
-            return raised + "This input is valid and must be accepted: " + note
-        return raised + "Valid input must not raise: check the shapes and operations on that line."
-    if type(error).__name__ in {"Flaky", "FlakyFailure", "FlakyReplay"}:
-        return "the same input gave different results on two runs: does your code use randomness or keep state between calls?"
-    return f"the check could not finish: {type(error).__name__}: {error}"
-
-
-def run_checks(
-    folder: Path,
-    selected: tuple[str, ...],
-    *,
-    seed: int | None = None,
-    explicit_only: bool = False,
-    spin_seconds: float | None = None,
-    plugins: Sequence[object] = (),
-) -> list[CheckResult]:
-    """Run the checks of ``selected`` modules against ``folder``; return the verdicts in order.
-
-    Parameters
-    ----------
-    folder : Path
-        The submission folder.
-    selected : tuple of str
-        The modules to grade.
-    seed : int, optional
-        Draw every check's generated examples from this seed (a grade of
-        record); None draws them from seeds fixed by each check's name (a
-        student's own run: the same examples every time).
-    explicit_only : bool
-        Run the checks' explicit examples alone, nothing generated.
-    spin_seconds : float, optional
-        How long to poll for a worker's reply before sleeping (0 where every
-        core is busy, as in bulk grading); the sandbox's default when None.
-    plugins : sequence
-        More pytest plugins for this run (``parallel.ModuleClaims``).
-    """
-    collector = _Collector()
-    arguments = [
-        # Only the selected modules' check files: what a check draws depends on nothing else
-        # (plugin.py: its seed comes from its name, and Hypothesis' pool of constants from
-        # imported modules is off).
-        *(str(course.pack(module).check_file) for module in selected),
-        *([] if seed is None else [f"--grading-seed={seed}"]),
-        *(["--explicit-only"] if explicit_only else []),
-        f"--rootdir={CHECKS_DIR}",
-        f"--confcutdir={CHECKS_DIR}",
-        "--override-ini=addopts=",
-        "--override-ini=python_files=test_*.py",
-        "-p", "no:cacheprovider",
-        "-p", "no:terminal",
-        "-p", "no:warnings",
-        "-p", "no:doctest",
-        "-p", "no:unraisableexception",
-        "-p", "no:threadexception",
-        "--capture=fd",
-        "--assert=plain",  # checks raise CheckFailed with their own text; rewriting costs ~2 s
-    ]  # fmt: skip
-    # Started before pytest: its interpreter imports NumPy while pytest starts and collects the checks.
-    submission = plugin.Submission(folder, SPIN_SECONDS if spin_seconds is None else spin_seconds)
-    try:
-        submission.sandbox.warm_up()
-        status = pytest.main(arguments, plugins=[collector, submission, *plugins])
-    finally:
-        submission.close()
-    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise RuntimeError(f"the checks themselves could not run (pytest exit status {int(status)})")
-    return collector.results
-
-
-@contextlib.contextmanager
-def grading_environment():
-    """Set up this process for ``run_checks``: call it once around any number of runs.
-
-    Hypothesis gets a fresh storage folder outside the submission (nothing
-    carries over between runs), and pytest loads only the kit's own plugins
-    (others installed beside it must not change grading).
-    """
-    saved = {key: os.environ.get(key) for key in ("HYPOTHESIS_STORAGE_DIRECTORY", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
-    with tempfile.TemporaryDirectory(prefix=f"{course.slug()}-hypothesis-") as storage:
-        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = storage
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
@@ -269,16 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     to_grade = tuple(module for module in selected if module not in cached)
     fresh: list = []
     if to_grade:
-        with grading_environment():
-            try:
-                isolation_level()  # probed once, before a fork that inherits the answer
-                if parallel.worth_splitting(to_grade):
-                    fresh = parallel.run_split(run_checks, folder, to_grade, seed=seed, explicit_only=explicit_only)
-                else:
-                    fresh = run_checks(folder, to_grade, seed=seed, explicit_only=explicit_only)
-            except (RuntimeError, OSError) as error:
-                print(f"error: {error}", file=sys.stderr)
-                return EXIT_ERROR
+        try:
+            fresh = _grade(folder, to_grade, seed=seed, explicit_only=explicit_only)
+        except (RuntimeError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_ERROR
         if use_cache:
             for module in to_grade:
                 cache.store(folder, module, fresh)
@@ -296,6 +143,31 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head: the report is already written
         sys.stderr.close()
     return EXIT_PASSED if all(result.passed for result in results) else EXIT_FAILED
+
+
+def worth_splitting(modules: tuple[str, ...]) -> bool:
+    """Whether grading ``modules`` in two processes (``parallel.run_split``) can help: two modules or more, two cores or more, and a Linux ``fork``."""
+    return len(modules) > 1 and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+
+
+def _grade(folder: Path, modules: tuple[str, ...], **options) -> list:
+    """Grade ``modules`` of ``folder``: in two processes where ``worth_splitting``, else in this one.
+
+    This process's sandbox starts first, so that its interpreter imports
+    NumPy while this one imports pytest and Hypothesis (``runner``). Two
+    processes share every core with their workers: neither polls for
+    replies (spin 0); one process polls where a core is spare.
+    """
+    sandbox.isolation_level()  # probed once, before a fork that inherits the answer
+    split = worth_splitting(modules)
+    with contextlib.closing(sandbox.Submission(folder, spin_seconds=0.0 if split else None)) as started:
+        started.warm_up()
+        from checks.engine import parallel, runner
+
+        with runner.grading_environment():
+            if split:
+                return parallel.run_split(runner.run_checks, folder, modules, started_here=started, **options)
+            return runner.run_checks(folder, modules, started=started, **options)
 
 
 def run_as_command() -> int:

@@ -28,11 +28,6 @@ from checks.engine import course
 from checks.engine.report import CheckResult
 
 
-def worth_splitting(modules: tuple[str, ...]) -> bool:
-    """Whether ``run_split`` can help: two modules or more, two cores or more, and a Linux ``fork``."""
-    return len(modules) > 1 and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-
-
 class ModuleClaims:
     """A pytest plugin: run a module's checks only in the process that claims the module first.
 
@@ -73,13 +68,16 @@ class ModuleClaims:
 Run = Callable[..., list[CheckResult]]
 
 
-def run_split(run: Run, folder: Path, modules: tuple[str, ...], **options) -> list[CheckResult]:
-    """``run(folder, modules, **options)`` (``grade.run_checks``) shared between this process and a fork of it.
+def run_split(run: Run, folder: Path, modules: tuple[str, ...], *, started_here=None, **options) -> list[CheckResult]:
+    """``run(folder, modules, **options)`` (``runner.run_checks``) shared between this process and a fork of it.
 
     Returns the verdicts in ``modules`` order. Neither process polls for its
     worker's replies (``spin_seconds=0``) unless ``options`` say otherwise:
-    four busy processes would share two cores.
+    four busy processes would share two cores. ``started_here``, a sandbox
+    this process started before the fork, is given to this process's runs
+    alone (``run(..., started=started_here)``); the fork starts its own.
     """
+    here = {} if started_here is None else {"started": started_here}
     options.setdefault("spin_seconds", 0.0)
     queue, queue_end = os.pipe()
     os.write(queue_end, bytes(range(len(modules))))
@@ -96,12 +94,12 @@ def run_split(run: Run, folder: Path, modules: tuple[str, ...], **options) -> li
     except OSError:  # no process to spare (a process limit): grade everything here
         for fd in (queue, answers, answer_end):
             os.close(fd)
-        return run(folder, modules, **options)
+        return run(folder, modules, **here, **options)
     if pid == 0:
         _second_process(run, folder, modules, options, queue, answers, answer_end)
     os.close(answer_end)
     try:
-        results = run(folder, modules, plugins=[ModuleClaims(queue)], **options)
+        results = run(folder, modules, plugins=[ModuleClaims(queue)], **here, **options)
         theirs = _read_answer(answers)
     finally:
         os.close(answers)
@@ -110,7 +108,7 @@ def run_split(run: Run, folder: Path, modules: tuple[str, ...], **options) -> li
     results += theirs
     missing = tuple(module for module in modules if not any(result.module == module for result in results))
     if missing:  # the second process died before answering for them
-        results += run(folder, missing, **options)
+        results += run(folder, missing, **here, **options)
     return sorted(results, key=lambda result: modules.index(result.module))  # stable: each module's checks in order
 
 

@@ -28,7 +28,6 @@ from hypothesis import HealthCheck, Phase, settings
 from checks.engine import contract, course, diagnosis, sandbox
 from checks.engine.feedback import CheckFailed, describe_call, show
 from checks.engine.sandbox import StudentModule
-from checks.engine.sandbox.transport import SPIN_SECONDS
 from checks.engine.shortcuts import shortcut
 
 # No example is replayed from a database and no check is failed for being
@@ -62,7 +61,9 @@ except (ImportError, AttributeError, TypeError):  # an older Hypothesis has no s
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--submission", default=course.exercises_folder_name(), help="folder holding the exercise modules")
-    parser.addoption("--spin-seconds", type=float, default=SPIN_SECONDS, help="how long to poll for a reply before sleeping")
+    parser.addoption(
+        "--spin-seconds", type=float, default=None, help="how long to poll for a reply before sleeping (default: the sandbox's)"
+    )
     parser.addoption("--grading-seed", type=int, default=None, help="draw generated examples from this seed")
     parser.addoption("--explicit-only", action="store_true", help="run the checks' explicit examples alone")
 
@@ -110,10 +111,10 @@ class AnsweringModule:
 
 
 class Submission:
-    """The modules of one submission folder, run in the sandbox (one module's workers at a time)."""
+    """The modules of one submission, run in its sandbox (one module's workers at a time)."""
 
-    def __init__(self, folder: Path, spin_seconds: float):
-        self.sandbox = sandbox.Submission(folder, spin_seconds=spin_seconds)
+    def __init__(self, started: sandbox.Submission):
+        self.sandbox = started
         self._modules: dict[str, AnsweringModule] = {}
 
     def module(self, name: str) -> AnsweringModule:
@@ -135,14 +136,14 @@ def grading_seed() -> int | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Take the ``Submission`` given as a plugin (``grade.run_checks`` starts it early), else start one and own it."""
+    """Take the ``Submission`` given as a plugin (``runner.run_checks`` starts it early), else start one and own it."""
     given = [plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, Submission)]
     if given:
         config.stash[_SUBMISSION] = given[0]
     else:
-        submission = Submission(Path(config.getoption("--submission")), config.getoption("--spin-seconds"))
-        submission.sandbox.warm_up()  # its interpreter imports NumPy while pytest collects the checks
-        config.stash[_SUBMISSION] = config.stash[_STARTED_HERE] = submission
+        started = sandbox.Submission(Path(config.getoption("--submission")), spin_seconds=config.getoption("--spin-seconds"))
+        started.warm_up()  # its interpreter imports NumPy while pytest collects the checks
+        config.stash[_SUBMISSION] = config.stash[_STARTED_HERE] = Submission(started)
     _run["seed"] = config.getoption("--grading-seed")
 
 

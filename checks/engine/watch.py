@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks.engine import cache, course, grade, report
+from checks.engine import cache, course, report, runner
 
 CLEAR_SCREEN = "\033[2J\033[H"
 
@@ -49,9 +49,9 @@ def watch(folder: Path, label: str, interval: float = 0.2, rounds: int | None = 
     """Grade, then re-grade changed modules until interrupted (or ``rounds`` polls, for tests)."""
     modules = course.modules()
     paths = {module: folder / f"{module}.py" for module in modules}
-    with grade.grading_environment():
+    with runner.grading_environment():
         results: dict[str, list] = {}
-        graded = grade.run_checks(folder, modules)
+        graded = runner.run_checks(folder, modules)
         _keep(folder, modules, graded)
         for result in graded:
             results.setdefault(result.module, []).append(result)
@@ -67,7 +67,7 @@ def watch(folder: Path, label: str, interval: float = 0.2, rounds: int | None = 
             began = time.perf_counter()
             for module in changed:
                 stamps[module] = _stamp(paths[module])
-                results[module] = grade.run_checks(folder, (module,))
+                results[module] = runner.run_checks(folder, (module,))
                 _keep(folder, (module,), results[module])
             _show(label, results, f"re-graded {', '.join(changed)} in {time.perf_counter() - began:.2f} s")
 

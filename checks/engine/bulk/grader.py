@@ -38,7 +38,7 @@ def make_undumpable() -> None:
 
 def serve() -> int:
     from checks.engine import report
-    from checks.engine.grade import grading_environment, run_checks
+    from checks.engine.runner import grading_environment, run_checks
 
     make_undumpable()
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")

@@ -28,7 +28,7 @@ from pathlib import Path
 from checks.engine import course
 from checks.engine.sandbox import intake, jail
 from checks.engine.sandbox.protocol import Opaque
-from checks.engine.sandbox.transport import SPIN_SECONDS, Worker, Zygote
+from checks.engine.sandbox.transport import Worker, Zygote, spin_seconds_here
 
 CALL_TIMEOUT_SECONDS = 5.0
 IMPORT_TIMEOUT_SECONDS = 10.0
@@ -105,15 +105,15 @@ class Submission:
     ----------
     folder : Path
         The folder the student handed in; read once, through ``intake``.
-    spin_seconds : float
+    spin_seconds : float, optional
         How long a grader polls for a reply before sleeping (0 where every
-        core is busy, as in bulk grading).
+        core is busy, as in bulk grading); None: ``transport.spin_seconds_here()``.
     """
 
-    def __init__(self, folder: Path, *, spin_seconds: float = SPIN_SECONDS):
+    def __init__(self, folder: Path, *, spin_seconds: float | None = None):
         self.source = Path(folder)
         self.level = jail.isolation_level()
-        self.spin_seconds = spin_seconds
+        self.spin_seconds = spin_seconds_here() if spin_seconds is None else spin_seconds
         self.staged = intake.StagedSubmission(self.source, course.slug())
         self.folder = self.staged.folder
         self.lease = jail.UidLease() if self.level == "uid" else None
