@@ -58,3 +58,13 @@ def test_a_report_to_dev_null_leaves_dev_null_a_device(tmp_path):
 
     files.write_atomic(Path(os.devnull), "{}\n")
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_the_grader_imports_neither_pytest_nor_hypothesis_before_its_sandbox_starts():
+    """Its sandbox's interpreter imports NumPy meanwhile, and a run served from the cache needs neither."""
+    import subprocess
+    import sys
+
+    probe = "import sys, checks.engine.grade; print(sorted({'pytest', 'hypothesis'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -13,6 +13,7 @@ from checks.engine import course, parallel, report
 from checks.engine.grade import worth_splitting
 from checks.engine.report import CheckResult
 from checks.engine.runner import grading_environment, run_checks
+from checks.engine.sandbox import transport
 from tests import bank
 from tests.conftest import MISTAKES, grade
 
@@ -124,3 +125,10 @@ def test_without_a_process_to_spare_every_module_is_graded_in_this_one(tmp_path,
     results = parallel.run_split(run, tmp_path, course.modules())
     assert calls == [(course.modules(), [])]
     assert [result.module for result in results] == list(course.modules())
+
+
+def test_a_grader_polls_for_replies_only_where_a_core_is_spare(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert transport.spin_seconds_here() == 0.0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert transport.spin_seconds_here() == transport.SPIN_SECONDS > 0

@@ -1,11 +1,13 @@
 """The grader's entry point: ``python -m checks.engine.grade [PATH] [--only MODULE] [--report FILE] [--junit FILE]
 [--seed N] [--explicit-only]``.
 
-Runs the checks (pytest + Hypothesis, in this process; with two cores or more,
-two or more modules are shared with a fork of it, see ``parallel.py``) against
-the submission folder PATH (default ``exercises/``), whose code runs only in
-sandboxed worker processes. Prints a table and the total, writes the
-Gradescope report.
+Runs the checks (pytest + Hypothesis, in this process through ``runner.py``;
+with two cores or more, two or more modules are shared with a fork of it, see
+``parallel.py``) against the submission folder PATH (default ``exercises/``),
+whose code runs only in sandboxed worker processes. Prints a table and the
+total, writes the Gradescope report. Modules served from the cache
+(``cache.py``) need neither pytest nor Hypothesis, so this module imports them
+only to grade.
 
 A student's own run draws the same examples every time. A
 grade of record (run as root or under CI) draws them from a fresh secret
