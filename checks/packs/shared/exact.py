@@ -11,6 +11,8 @@ imported here), so that ``nox -s verify`` catches a mistake in either:
   ``min ‖[1 X] θ − y‖² + λ‖w‖²`` (no centring, no SVD of ``Xc``).
 
 Inputs are assumed valid (the checks generate them); outputs are float64.
+Each answer is computed once per distinct input (``memo.by_value``): the
+checks and the engine's re-check of every answer ask the same questions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
+
+from checks.packs.shared.memo import by_value
 
 
 def residuals(X, y, w, b) -> tuple[np.ndarray, np.ndarray]:
@@ -29,12 +33,14 @@ def residuals(X, y, w, b) -> tuple[np.ndarray, np.ndarray]:
     return values, scales
 
 
+@by_value
 def l2_penalty(w, lam, n_samples) -> tuple[float, float]:
     """Return ``(λ/N) Σ w²`` and its scale (the same: every term is ≥ 0)."""
     value = lam * math.fsum(np.square(np.asarray(w, float))) / n_samples
     return value, value
 
 
+@by_value
 def ridge_loss(X, y, w, b, lam) -> tuple[float, float]:
     """Return ``J(w, b)`` and its scale."""
     r, r_scale = residuals(X, y, w, b)
@@ -45,6 +51,7 @@ def ridge_loss(X, y, w, b, lam) -> tuple[float, float]:
     return value, scale
 
 
+@by_value
 def ridge_gradients(X, y, w, b, lam):
     """Return ``(grad_w, grad_b)`` and their scales ``(scale_w, scale_b)``."""
     X, w = np.asarray(X, float), np.asarray(w, float)
@@ -58,17 +65,20 @@ def ridge_gradients(X, y, w, b, lam):
     return (grad_w, grad_b), (scale_w, scale_b)
 
 
+@by_value
 def augmented_gradient(Xa, y, theta, lam):
     """Return the gradient for ``Xa = [1 | X]``, ``θ = [b, w…]`` and its scale."""
     Xa, theta = np.asarray(Xa, float), np.asarray(theta, float)
     # Treat every column as a weight column with zero bias, then un-penalize θ₀.
     (gradient, _), (scale, _) = ridge_gradients(Xa, y, theta, 0.0, lam)
+    gradient, scale = gradient.copy(), scale.copy()  # ridge_gradients' answers are read-only (by_value)
     n_samples = Xa.shape[0]
     gradient[0] -= 2 * lam * theta[0] / n_samples
     scale[0] -= 2 * lam * abs(theta[0]) / n_samples
     return gradient, scale
 
 
+@by_value
 def gradient_step(X, y, w, b, lam, lr):
     """Return ``(w_new, b_new)`` and their scales."""
     (grad_w, grad_b), (scale_w, scale_b) = ridge_gradients(X, y, w, b, lam)
@@ -76,11 +86,13 @@ def gradient_step(X, y, w, b, lam, lr):
     return (w - lr * grad_w, b - lr * grad_b), (np.abs(w) + lr * scale_w, abs(b) + lr * scale_b)
 
 
+@by_value
 def decay_factor(lr, lam, n_samples) -> float:
     """Return ``1 − 2·lr·λ/N`` rounded once from the exact rational value."""
     return float(1 - 2 * Fraction(lr) * Fraction(lam) / n_samples)
 
 
+@by_value
 def decay_trajectory(w0, lr, lam, n_samples, n_steps) -> np.ndarray:
     """Return rows ``w0 · f**t``, ``t = 0 … n_steps``, with ``f`` the float factor.
 
@@ -96,6 +108,7 @@ def decay_trajectory(w0, lr, lam, n_samples, n_steps) -> np.ndarray:
     return np.array(rows, dtype=float).reshape(n_steps + 1, len(w0))
 
 
+@by_value
 def ridge_closed_form(X, y, lam, fit_intercept=True):
     """Return ``(w*, b*)`` from the augmented least-squares problem.
 
@@ -115,6 +128,7 @@ def ridge_closed_form(X, y, lam, fit_intercept=True):
     return (theta[1:], float(theta[0])) if fit_intercept else (theta, 0.0)
 
 
+@by_value
 def least_squares(X, y, fit_intercept=True):
     """Return the ordinary least-squares ``(w, b)`` (λ = 0) for full-rank data."""
     return ridge_closed_form(X, y, 0.0, fit_intercept)

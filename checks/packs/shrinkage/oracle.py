@@ -17,6 +17,7 @@ the hat matrix) can amplify rounding. It only sizes a tolerance; it never
 decides a value.
 
 Inputs are assumed valid (the checks generate them); outputs are float64.
+The hat matrix and ``κ`` are computed once per distinct input (``memo.by_value``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ import math
 
 import numpy as np
 
+from checks.packs.shared.memo import by_value
+
 # A factor or df may be off by at most RTOL · κ (times min(N, d) for df): see test_shrinkage.py for the measurements.
 RTOL = 1e-10
 
 
+@by_value
 def hat_matrix(X, lam, fit_intercept=True) -> np.ndarray:
     """Return the symmetric ``(N, N)`` hat matrix ``Xc (XcᵀXc + λI)⁻¹ Xcᵀ`` (intercept share removed)."""
     X = np.asarray(X, float)
@@ -45,6 +49,7 @@ def hat_matrix(X, lam, fit_intercept=True) -> np.ndarray:
     return (hat + hat.T) / 2
 
 
+@by_value
 def condition(X, lam, fit_intercept=True) -> float:
     """Return ``κ = (‖X‖²_F + λ) / (s²_min + λ)``, a rough size (see the module docstring)."""
     X = np.asarray(X, float)
