@@ -45,15 +45,27 @@ def install(session: nox.Session, *requirements: str) -> None:
     session.install(*compile_bytecode, *requirements)
 
 
-def install_lock(session: nox.Session, purpose: str) -> None:
-    """Install ``lock/<purpose>.txt`` (hash-checked), skipping the installer when already done."""
+def install_lock(session: nox.Session, purpose: str) -> bool:
+    """Install ``lock/<purpose>.txt`` (hash-checked), skipping the installer when already done; True if it installed."""
     lock = LOCK / f"{purpose}.txt"
     stamp = Path(session.virtualenv.location) / ".ridge-lab-lock"
     wanted = f"{purpose} {hashlib.sha256(lock.read_bytes()).hexdigest()}"
     if stamp.is_file() and stamp.read_text() == wanted:
-        return
+        return False
     install(session, "-r", str(lock))
     stamp.write_text(wanted)
+    return True
+
+
+def compile_checks(session: nox.Session) -> None:
+    """Compile ``checks/`` to bytecode with the environment's Python, as ``install`` does for the dependencies.
+
+    Where ``PYTHONDONTWRITEBYTECODE`` is set, no grading writes it, and each
+    one compiled the engine and the check files again: 0.03 s of grading one
+    module (measured on ``--only shrinkage``). A file edited later is
+    compiled in memory again, as before.
+    """
+    session.run("python", "-m", "compileall", "-q", str(ROOT / "checks"), silent=True)
 
 
 def student_python(session: nox.Session) -> str:
@@ -86,14 +98,16 @@ def _record_python(session: nox.Session, environment: str) -> None:
 @nox.session(name=STUDENT_SESSIONS_ENV, venv_backend=BACKEND, default=False)
 def student(session: nox.Session) -> None:
     """The grading environment that grade, hint and watch share (built on demand)."""
-    install_lock(session, "grade")
+    if install_lock(session, "grade"):
+        compile_checks(session)
     _record_python(session, STUDENT_SESSIONS_ENV)
 
 
 @nox.session(name=BULK_ENV, venv_backend=BACKEND, default=False)
 def bulk(session: nox.Session) -> None:
     """The class-grading environment (the grader plus copydetect) that grade-all, class-report and merge-grades share."""
-    install_lock(session, "bulk")
+    if install_lock(session, "bulk"):
+        compile_checks(session)
     _record_python(session, BULK_ENV)
 
 
