@@ -33,6 +33,7 @@ from pathlib import Path
 # Nothing here imports pytest or Hypothesis: the sandbox starts before they are imported (_grade).
 from checks.engine import cache, course, environment, report, sandbox
 from checks.engine.files import UsageError
+from checks.engine.sandbox import transport
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def worth_splitting(modules: tuple[str, ...]) -> bool:
     """Whether grading ``modules`` in two processes (``parallel.run_split``) can help: two modules or more, two cores or more, and a Linux ``fork``."""
-    return len(modules) > 1 and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+    return len(modules) > 1 and transport.usable_cores() > 1 and sys.platform.startswith("linux")
 
 
 def _grade(folder: Path, modules: tuple[str, ...], **options) -> list:

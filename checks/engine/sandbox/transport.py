@@ -33,10 +33,14 @@ CONTROL_SECONDS = 30.0
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform has one)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def spin_seconds_here() -> float:
     """``SPIN_SECONDS`` where this process may run on two cores or more, else 0 (polling would hold the worker's core)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return SPIN_SECONDS if cores > 1 else 0.0
+    return SPIN_SECONDS if usable_cores() > 1 else 0.0
 
 
 class Zygote:
