@@ -1,10 +1,11 @@
-"""``@by_value``: an oracle computes each answer once per grading, however often it is asked.
+"""``@by_value``: an oracle computes each answer once, however often it is asked.
 
 A value check asks the oracle for the answer to the call it just made, and the
 engine asks again for every answer when the check ends (``plugin.py``: every
 answer a check receives must be the oracle's), with the same arguments: equal
 arrays, floats and flags. Keyed by those values, the second question costs a
-lookup (measured: 7 % of grading ``shrinkage``, 4 % of a whole submission).
+lookup (measured in one process: 7 % of the time to run ``shrinkage``'s
+checks, 4 % for a whole submission's).
 
 Keys are exact: an array by dtype, shape and bytes; a float by its bits
 (``-0.0`` is not ``0.0``); every value by its type too (``1``, ``1.0`` and
@@ -20,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-MAX_REMEMBERED = 512  # per oracle function; a grading asks far fewer distinct questions between two checks
+MAX_REMEMBERED = 512  # per oracle function; one check asks far fewer, and its re-check follows within the check
 
 
 class _NotExact(Exception):
