@@ -331,7 +331,7 @@ def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) 
     import pytest
 
     imported_floor = time.perf_counter()
-    from checks.engine import diagnosis, feedback, grade, report, runner, sandbox
+    from checks.engine import course, diagnosis, feedback, grade, report, runner, sandbox
     from checks.packs.shared import exact
 
     imported = time.perf_counter()
@@ -359,7 +359,7 @@ def profile_one_run(folder: str, only: str | None, explicit_only: bool = False) 
     class TimedCollector(collector):
         def pytest_runtest_makereport(self, item, call):
             if call.when == "call":
-                per_check[f"{runner._module_of(item)}: {item.originalname.removeprefix('test_')}"] = call.duration
+                per_check[f"{course.module_of_check_file(item.path)}: {item.originalname.removeprefix('test_')}"] = call.duration
             return super().pytest_runtest_makereport(item, call)
 
     runner._Collector = TimedCollector

@@ -35,7 +35,7 @@ class _Collector:
         passed = call.excinfo is None
         feedback = "passed" if passed else report.safe_text(_feedback(call.excinfo.value), report.MAX_OUTPUT_CHARS)
         if call.when == "call" or (call.when == "setup" and not passed):
-            module = _module_of(item)
+            module = course.module_of_check_file(item.path)
             self.results.append(
                 CheckResult(
                     module=module,
@@ -57,10 +57,6 @@ class _Collector:
             start=call.start,
             stop=call.stop,
         )
-
-
-def _module_of(item) -> str:
-    return course.module_of_check_file(item.path)
 
 
 def _feedback(error: BaseException) -> str:
